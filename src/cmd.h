@@ -1,0 +1,35 @@
+/* cmd.h — the commands main() dispatches to, and what they share. */
+#ifndef MAILOPT_CMD_H
+#define MAILOPT_CMD_H
+
+struct conf;
+struct rules;
+struct store;
+
+/*
+ * Each command takes the loaded settings and its own argv (argv[0] is
+ * the command name) and returns the process exit status (sysexits.h).
+ */
+int	 cmd_init(const struct conf *c, int argc, char **argv);
+int	 cmd_deliver(const struct conf *c, int argc, char **argv);
+int	 cmd_filter(const struct conf *c, int argc, char **argv);
+int	 cmd_sweep(const struct conf *c, int argc, char **argv);
+int	 cmd_profile(const struct conf *c, int argc, char **argv);
+int	 cmd_rules(const struct conf *c, int argc, char **argv);
+
+/* Print the usage of a command ("" for the whole program) to stdout or stderr. */
+void	 usage_print(const char *command, int to_stderr);
+/*
+ * For a command's bad arguments: print its usage to stderr and return
+ * EX_USAGE.
+ */
+int	 usage_error(const char *command);
+/* 1 if argv holds -h or --help before any "--". */
+int	 wants_help(int argc, char **argv);
+
+/* Open the configured database (not creating it). 0 or an exit code. */
+int	 open_store(const struct conf *c, struct store **out);
+/* Load the configured rules. 0 or an exit code. */
+int	 open_rules(const struct conf *c, struct rules **out);
+
+#endif

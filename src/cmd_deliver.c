@@ -1,0 +1,210 @@
+/* cmd_deliver.c — `deliver` and `filter`: one message on standard input, as an MDA or a filter. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "conf.h"
+#include "process.h"
+#include "rules.h"
+#include "store.h"
+#include "util.h"
+
+/*
+ * Run one message through a fresh store and rules in one transaction.
+ * Returns 0 with *res filled, or an exit code with res->outcome error.
+ */
+static int
+process_one(const struct conf *c, const char *buf, size_t len, int over,
+    int dry, struct process_result *res)
+{
+	struct store *s = NULL;
+	struct rules *r = NULL;
+	struct processor *p = NULL;
+	int rc;
+
+	memset(res, 0, sizeof *res);
+	res->outcome = OUTCOME_ERROR;
+	if ((rc = open_rules(c, &r)) != 0 || (rc = open_store(c, &s)) != 0)
+		goto out;
+	p = processor_new(c, s, r);
+	if ((rc = store_begin(s)) != 0)
+		goto out;
+	if ((rc = processor_run(p, buf, len, over, NULL, res)) != 0 || dry)
+		store_rollback(s);
+	else
+		rc = store_commit(s);
+out:
+	if (rc != 0)
+		res->outcome = OUTCOME_ERROR;
+	processor_free(p);
+	store_free(s);
+	rules_free(r);
+	return rc;
+}
+
+int
+cmd_deliver(const struct conf *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct process_result res;
+	struct buf in = { 0 };
+	int ch, dry = 0, over, rc;
+
+	while ((ch = getopt_long(argc, argv, "n", opts, NULL)) != -1) {
+		if (ch != 'n')
+			return usage_error("deliver");
+		dry = 1;
+	}
+	if (optind != argc)
+		return usage_error("deliver");
+	if (read_fd_capped(STDIN_FILENO, c->max_message_size, &in, &over) == -1) {
+		mo_warn_errno("standard input");
+		buf_free(&in);
+		return EX_TEMPFAIL;
+	}
+	rc = process_one(c, buf_str(&in), in.len, over, dry, &res);
+	if (dry) {
+		struct buf j = { 0 };
+
+		process_result_json(&res, NULL, &j);
+		printf("%s\n", buf_str(&j));
+		buf_free(&j);
+	}
+	if (rc != 0)
+		rc = EX_TEMPFAIL;
+	else if (res.outcome == OUTCOME_IGNORED)
+		rc = 1;
+	process_result_clear(&res);
+	buf_free(&in);
+	return rc;
+}
+
+/* write(2) all of it; -1 on error. */
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Header values come from mail and the database: keep them on one line. */
+static void
+add_param(struct buf *h, const char *name, const char *v)
+{
+	buf_printf(h, "; %s=", name);
+	if (v == NULL || *v == '\0') {
+		buf_addc(h, '-');
+		return;
+	}
+	for (; *v; v++)
+		buf_addc(h, (unsigned char)*v < 0x20 || *v == ';' || *v == 0x7f ? '?' : *v);
+}
+
+int
+cmd_filter(const struct conf *c, int argc, char **argv)
+{
+	struct process_result res;
+	struct buf in = { 0 }, hdr = { 0 };
+	size_t cap = c->max_message_size, skip = 0;
+	const char *nl, *eol = "\n";
+	char chunk[65536];
+	int ch, strict = 0, rc, more = 0;
+	ssize_t n;
+
+	while ((ch = getopt(argc, argv, "x")) != -1) {
+		if (ch != 'x')
+			return usage_error("filter");
+		strict = 1;
+	}
+	if (optind != argc)
+		return usage_error("filter");
+	/*
+	 * Read at most cap bytes; the rest, if any, is streamed straight
+	 * through afterwards so memory stays bounded.
+	 */
+	while (in.len < cap) {
+		size_t want = cap - in.len < sizeof chunk ? cap - in.len : sizeof chunk;
+
+		if ((n = read(STDIN_FILENO, chunk, want)) < 0) {
+			if (errno == EINTR)
+				continue;
+			mo_warn_errno("standard input");
+			rc = EX_TEMPFAIL;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		buf_add(&in, chunk, (size_t)n);
+	}
+	if (in.len == cap) {
+		while ((n = read(STDIN_FILENO, chunk, 1)) < 0 && errno == EINTR)
+			;
+		if (n == 1) {
+			more = 1;
+			buf_add(&in, chunk, 1);
+		}
+	}
+	rc = process_one(c, buf_str(&in), more ? cap : in.len, more, 0, &res);
+	if (rc != 0 && strict) {
+		process_result_clear(&res);
+		rc = EX_TEMPFAIL;
+		goto out;
+	}
+	/* procmail hands filters the mbox From_ line: the header goes below it */
+	if (in.len >= 5 && memcmp(in.s, "From ", 5) == 0 &&
+	    (nl = memchr(in.s, '\n', in.len)) != NULL)
+		skip = (size_t)(nl - in.s) + 1;
+	if ((nl = memchr(in.s ? in.s + skip : "", '\n', in.len - skip)) != NULL &&
+	    nl > in.s + skip && nl[-1] == '\r')
+		eol = "\r\n";
+	buf_printf(&hdr, "X-Mailopt-Result: %s", outcome_name(res.outcome));
+	add_param(&hdr, "action", action_name(res.action));
+	add_param(&hdr, "rule", res.rule);
+	add_param(&hdr, "profile", res.profile);
+	buf_adds(&hdr, eol);
+	process_result_clear(&res);
+	rc = 0;
+	if (write_all(STDOUT_FILENO, in.s, skip) == -1 ||
+	    write_all(STDOUT_FILENO, hdr.s, hdr.len) == -1 ||
+	    write_all(STDOUT_FILENO, buf_str(&in) + skip, in.len - skip) == -1)
+		goto werr;
+	while (more && (n = read(STDIN_FILENO, chunk, sizeof chunk)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			mo_warn_errno("standard input");
+			rc = EX_TEMPFAIL;
+			goto out;
+		}
+		if (write_all(STDOUT_FILENO, chunk, (size_t)n) == -1)
+			goto werr;
+	}
+	goto out;
+werr:
+	mo_warn_errno("standard output");
+	rc = EX_TEMPFAIL;
+out:
+	buf_free(&in);
+	buf_free(&hdr);
+	return rc;
+}

@@ -1,0 +1,148 @@
+/* cmd_rules.c — `rules check` and `rules explain`: the rules as an operator sees them. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "conf.h"
+#include "message.h"
+#include "process.h"
+#include "rules.h"
+#include "store.h"
+#include "util.h"
+
+static void
+trace(void *arg, const struct rule_hit *h, int matched, const char *error)
+{
+	printf("  %-5s %-32s %-18s %s:%d%s%s%s%s\n", matched ? "MATCH" : "-",
+	    h->id, action_name(h->action), h->file, h->line,
+	    matched && h->where ? " on " : "", matched && h->where ? h->where : "",
+	    error ? " error: " : "", error ? error : "");
+}
+
+static void
+print_block(const char *title, const char *text)
+{
+	const char *nl;
+
+	printf("%s:\n", title);
+	if (*text == '\0') {
+		printf("  (empty)\n");
+		return;
+	}
+	for (; *text; text = nl + 1) {
+		nl = strchr(text, '\n');
+		if (nl == NULL) {
+			printf("  | %s\n", text);
+			break;
+		}
+		printf("  | %.*s\n", (int)(nl - text), text);
+	}
+}
+
+static int
+explain(const struct conf *c, const char *path)
+{
+	static const char *headers[] = { "From", "To", "Subject", "Message-ID",
+	    "Auto-Submitted", "Precedence", "List-Id", "Return-Path",
+	    "Content-Type", "Authentication-Results" };
+	struct rules *r = NULL;
+	struct store *s = NULL;
+	struct processor *p = NULL;
+	struct message *m = NULL;
+	struct process_result res = { 0 };
+	struct message_limits lim = { 20, 1024 * 1024, c->newsletter_footer };
+	struct rule_hit hit;
+	struct buf in = { 0 };
+	int fd, over = 0, rc;
+
+	if ((rc = open_rules(c, &r)) != 0)
+		goto out;
+	if ((fd = strcmp(path, "-") == 0 ? STDIN_FILENO :
+	    open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		mo_warn_errno("%s", path);
+		rc = EX_NOINPUT;
+		goto out;
+	}
+	if (read_fd_capped(fd, c->max_message_size, &in, &over) == -1) {
+		mo_warn_errno("%s", path);
+		rc = EX_IOERR;
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (rc != 0)
+		goto out;
+	if (over)
+		printf("message larger than max_message_size (%zu): ignored\n",
+		    c->max_message_size);
+	m = message_parse(buf_str(&in), in.len, &lim);
+	printf("headers:\n");
+	for (size_t i = 0; i < sizeof headers / sizeof headers[0]; i++) {
+		const char *v = message_header(m, headers[i]);
+
+		if (v)
+			printf("  %s: %s\n", headers[i], v);
+	}
+	printf("  (from address: %s)\n", message_from(m) ? message_from(m) : "none");
+	print_block("text", message_text(m));
+	print_block("body (what the rules read as body)", message_body(m));
+	printf("rules tried:\n");
+	if (rules_classify(r, m, &hit, trace, NULL))
+		printf("winner: %s (%s)\n", hit.id, action_name(hit.action));
+	else
+		printf("winner: none: not a request\n");
+
+	/* the whole pipeline in a transaction that is rolled back */
+	if (open_store(c, &s) != 0) {
+		printf("profile: unknown (no database)\n");
+		rc = 0;
+		goto out;
+	}
+	p = processor_new(c, s, r);
+	if ((rc = store_begin(s)) != 0)
+		goto out;
+	rc = processor_run(p, buf_str(&in), over ? c->max_message_size : in.len,
+	    over, NULL, &res);
+	store_rollback(s);
+	if (rc != 0)
+		goto out;
+	printf("profile: %s\n", res.profile ? res.profile : "none");
+	printf("outcome: %s%s%s%s\n", outcome_name(res.outcome),
+	    res.reason ? " (" : "", res.reason ? res.reason : "",
+	    res.reason ? ")" : "");
+	for (int i = 0; i < FLAG_COUNT; i++)
+		if (res.changed & flag_bit(i))
+			printf("would change: %s %d -> %d\n", flag_name(i),
+			    !!(res.old_flags & flag_bit(i)),
+			    !!(res.new_flags & flag_bit(i)));
+	printf("nothing was changed\n");
+out:
+	process_result_clear(&res);
+	message_free(m);
+	processor_free(p);
+	store_free(s);
+	rules_free(r);
+	buf_free(&in);
+	return rc;
+}
+
+int
+cmd_rules(const struct conf *c, int argc, char **argv)
+{
+	struct rules *r = NULL;
+	int rc;
+
+	if (argc == 2 && strcmp(argv[1], "check") == 0) {
+		if ((rc = open_rules(c, &r)) == 0)
+			printf("%s: %zu rules, all valid\n", c->rules, rules_count(r));
+		rules_free(r);
+		return rc;
+	}
+	if (argc == 3 && strcmp(argv[1], "explain") == 0)
+		return explain(c, argv[2]);
+	return usage_error("rules");
+}

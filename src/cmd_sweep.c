@@ -1,0 +1,267 @@
+/* cmd_sweep.c — `sweep`: every message in a Maildir's new/, filed by its outcome. */
+#include "config.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cmd.h"
+#include "conf.h"
+#include "maildir.h"
+#include "process.h"
+#include "rules.h"
+#include "store.h"
+#include "util.h"
+
+/*
+ * Messages per transaction: one commit (one fsync of the WAL) per
+ * batch instead of per message, and still little to redo after a crash.
+ */
+#define BATCH	200
+
+struct sweep {
+	const struct conf	*conf;
+	struct maildir		*md;
+	struct store		*store;
+	struct processor	*proc;
+	int			 dry, json;
+	struct buf		 in, line;
+	unsigned long		 count[OUTCOME_ERROR + 1];
+	/* test hook: die at the n-th commit or move, to prove crash safety */
+	const char		*die_point;
+	long			 die_after, commits, moves;
+};
+
+struct item {
+	char			*name;
+	struct process_result	 res;
+	int			 gone;	/* another sweep took the file first */
+};
+
+static void
+test_hook(struct sweep *sw, const char *point, long *counter)
+{
+	if (sw->die_point && strcmp(sw->die_point, point) == 0 &&
+	    ++*counter == sw->die_after)
+		raise(SIGKILL);
+}
+
+/* Where a file goes: folder (NULL: the inbox) and its Maildir flags. */
+static int
+destination(const struct sweep *sw, enum outcome o, const char **folder,
+    const char **flags)
+{
+	switch (o) {
+	case OUTCOME_APPLIED:
+	case OUTCOME_UNCHANGED:
+	case OUTCOME_DUPLICATE:
+		*folder = sw->conf->processed_folder;
+		*flags = "S";
+		return 1;
+	case OUTCOME_QUEUED:
+		*folder = sw->conf->unmatched_folder;
+		*flags = "";
+		return 1;
+	case OUTCOME_IGNORED:
+		*folder = NULL;
+		*flags = NULL;
+		return 1;
+	case OUTCOME_ERROR:
+		break;
+	}
+	return 0;
+}
+
+static void
+report(struct sweep *sw, const struct item *it)
+{
+	const struct process_result *r = &it->res;
+
+	sw->count[r->outcome]++;
+	buf_reset(&sw->line);
+	if (sw->json)
+		process_result_json(r, it->name, &sw->line);
+	else {
+		buf_printf(&sw->line, "%s %s", it->name, outcome_name(r->outcome));
+		if (r->action != ACTION_NONE)
+			buf_printf(&sw->line, " action=%s", action_name(r->action));
+		if (r->rule)
+			buf_printf(&sw->line, " rule=%s", r->rule);
+		if (r->profile)
+			buf_printf(&sw->line, " profile=%s", r->profile);
+		for (int i = 0; i < FLAG_COUNT; i++)
+			if (r->changed & flag_bit(i))
+				buf_printf(&sw->line, " %s=%d>%d", flag_name(i),
+				    !!(r->old_flags & flag_bit(i)),
+				    !!(r->new_flags & flag_bit(i)));
+		if (r->reason && r->outcome == OUTCOME_QUEUED)
+			buf_printf(&sw->line, " (%s)", r->reason);
+	}
+	printf("%s\n", buf_str(&sw->line));
+}
+
+/*
+ * Process items[0..n) in one transaction, commit, then move the files.
+ * Returns 0, or an exit code when the batch could not be committed
+ * (then nothing of it was moved).
+ */
+static int
+run_batch(struct sweep *sw, struct item *items, size_t n)
+{
+	int rc, over;
+	const char *folder, *flags;
+	char *base;
+
+	if ((rc = store_begin(sw->store)) != 0)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		struct process_result *r = &items[i].res;
+
+		rc = maildir_read(sw->md, items[i].name, sw->conf->max_message_size,
+		    &sw->in, &over);
+		if (rc == EX_NOINPUT) {
+			items[i].gone = 1;
+			rc = 0;
+			continue;
+		}
+		if (rc != 0)
+			goto fail;
+		base = maildir_basename(items[i].name);
+		rc = processor_run(sw->proc, buf_str(&sw->in), sw->in.len, over,
+		    base, r);
+		free(base);
+		if (rc != 0)
+			goto fail;
+	}
+	if (sw->dry) {
+		store_rollback(sw->store);
+		return 0;
+	}
+	if ((rc = store_commit(sw->store)) != 0)
+		return rc;
+	test_hook(sw, "commit", &sw->commits);
+	for (size_t i = 0; i < n; i++) {
+		if (items[i].gone)
+			continue;
+		if (!destination(sw, items[i].res.outcome, &folder, &flags))
+			continue;
+		rc = maildir_move(sw->md, items[i].name, folder, flags);
+		if (rc != 0 && rc != EX_NOINPUT) {
+			/* committed: the next run finishes the move */
+			items[i].res.outcome = OUTCOME_ERROR;
+		}
+		test_hook(sw, "move", &sw->moves);
+	}
+	return maildir_sync(sw->md) == 0 ? 0 : EX_IOERR;
+fail:
+	store_rollback(sw->store);
+	return rc;
+}
+
+static void
+fail_items(struct item *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		process_result_clear(&items[i].res);
+		items[i].res.outcome = OUTCOME_ERROR;
+	}
+}
+
+static int
+sweep_all(struct sweep *sw, char **names, size_t total)
+{
+	struct item items[BATCH];
+	size_t done = 0, n;
+	int rc = 0, brc;
+
+	while (done < total && rc != EX_TEMPFAIL) {
+		n = total - done < BATCH ? total - done : BATCH;
+		memset(items, 0, sizeof items);
+		for (size_t i = 0; i < n; i++)
+			items[i].name = names[done + i];
+		brc = run_batch(sw, items, n);
+		if (brc != 0 && brc != EX_TEMPFAIL && n > 1) {
+			/* one message spoiled the batch: redo it a message at a time */
+			brc = 0;
+			for (size_t i = 0; i < n && brc != EX_TEMPFAIL; i++) {
+				process_result_clear(&items[i].res);
+				if ((brc = run_batch(sw, &items[i], 1)) != 0)
+					fail_items(&items[i], brc == EX_TEMPFAIL ? n - i : 1);
+			}
+		} else if (brc != 0)
+			fail_items(items, n);
+		for (size_t i = 0; i < n; i++) {
+			if (!items[i].gone) {
+				report(sw, &items[i]);
+				if (items[i].res.outcome == OUTCOME_ERROR)
+					rc = EX_TEMPFAIL;
+			}
+			process_result_clear(&items[i].res);
+		}
+		done += n;
+	}
+	/* what a temporary failure left unread stays in new/ for the next run */
+	sw->count[OUTCOME_ERROR] += total - done;
+	return rc;
+}
+
+int
+cmd_sweep(const struct conf *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "no-flush", no_argument, NULL, 'F' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct sweep sw = { .conf = c };
+	struct rules *r = NULL;
+	char **names = NULL, *die;
+	const char *dir = NULL;
+	size_t n = 0;
+	int ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'n': sw.dry = 1; break;
+		case 'j': sw.json = 1; break;
+		case 'F': break;	/* nothing is sent yet: there is no outbox to flush */
+		default: return usage_error("sweep");
+		}
+	}
+	if (optind + 1 == argc)
+		dir = argv[optind];
+	else
+		return usage_error("sweep");
+	if ((die = getenv("MAILOPT_TEST_DIE_AT")) != NULL && strchr(die, ':')) {
+		*strchr(die, ':') = '\0';
+		sw.die_point = die;
+		sw.die_after = strtol(die + strlen(die) + 1, NULL, 10);
+	}
+	if ((rc = maildir_open(dir, &sw.md)) != 0 ||
+	    (rc = open_rules(c, &r)) != 0 ||
+	    (rc = open_store(c, &sw.store)) != 0 ||
+	    (rc = maildir_list_new(sw.md, &names, &n)) != 0)
+		goto out;
+	sw.proc = processor_new(c, sw.store, r);
+	rc = sweep_all(&sw, names, n);
+	if (!sw.json)
+		printf("sweep: %zu messages: %lu applied, %lu unchanged, "
+		    "%lu queued, %lu duplicate, %lu ignored, %lu errors%s\n",
+		    n, sw.count[OUTCOME_APPLIED], sw.count[OUTCOME_UNCHANGED],
+		    sw.count[OUTCOME_QUEUED], sw.count[OUTCOME_DUPLICATE],
+		    sw.count[OUTCOME_IGNORED], sw.count[OUTCOME_ERROR],
+		    sw.dry ? " (dry run: nothing changed)" : "");
+out:
+	processor_free(sw.proc);
+	maildir_names_free(names);
+	store_free(sw.store);
+	rules_free(r);
+	maildir_free(sw.md);
+	buf_free(&sw.in);
+	buf_free(&sw.line);
+	return rc;
+}

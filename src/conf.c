@@ -1,0 +1,222 @@
+/* conf.c — settings from the command line, the environment and the config file, in that precedence. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "conf.h"
+#include "util.h"
+
+#define DEFAULT_CONFIG	PKGSYSCONFDIR "/mailopt.conf"
+#define DEFAULT_DB	LOCALSTATEDIR "/lib/mailopt/mailopt.db"
+#define DEFAULT_RULES	PKGSYSCONFDIR "/rules.d"
+#define DEFAULT_TPL	PKGSYSCONFDIR "/templates"
+
+enum kind { STR, SIZE, INT, BOOL };
+
+static const struct key {
+	const char	*name;
+	enum kind	 kind;
+	size_t		 off;
+} keys[] = {
+	{ "database",		STR,  offsetof(struct conf, database) },
+	{ "rules",		STR,  offsetof(struct conf, rules) },
+	{ "from",		STR,  offsetof(struct conf, from) },
+	{ "sendmail",		STR,  offsetof(struct conf, sendmail) },
+	{ "smtp",		STR,  offsetof(struct conf, smtp) },
+	{ "starttls",		BOOL, offsetof(struct conf, starttls) },
+	{ "smtp_user",		STR,  offsetof(struct conf, smtp_user) },
+	{ "smtp_password_file",	STR,  offsetof(struct conf, smtp_password_file) },
+	{ "token_secret_file",	STR,  offsetof(struct conf, token_secret_file) },
+	{ "trusted_authserv_id", STR, offsetof(struct conf, trusted_authserv_id) },
+	{ "processed_folder",	STR,  offsetof(struct conf, processed_folder) },
+	{ "unmatched_folder",	STR,  offsetof(struct conf, unmatched_folder) },
+	{ "templates",		STR,  offsetof(struct conf, templates) },
+	{ "newsletter_footer",	STR,  offsetof(struct conf, newsletter_footer) },
+	{ "max_message_size",	SIZE, offsetof(struct conf, max_message_size) },
+	{ "deadline_days",	INT,  offsetof(struct conf, deadline_days) },
+};
+
+static void
+set_str(char **slot, const char *v)
+{
+	free(*slot);
+	*slot = xstrdup(v);
+}
+
+/* "10485760", "10M", "512k": 0 on success. */
+static int
+parse_size(const char *v, size_t *out)
+{
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno || end == v)
+		return -1;
+	if (*end == 'k' || *end == 'K')
+		n *= 1024, end++;
+	else if (*end == 'm' || *end == 'M')
+		n *= 1024 * 1024, end++;
+	if (*end == 'b' || *end == 'B')
+		end++;
+	if (*end != '\0' || n == 0 || n > (1ull << 31))
+		return -1;
+	*out = (size_t)n;
+	return 0;
+}
+
+static int
+set_key(struct conf *c, const struct key *k, const char *v)
+{
+	char *slot = (char *)c + k->off;
+	char *end;
+	long n;
+
+	switch (k->kind) {
+	case STR:
+		set_str((char **)(void *)slot, v);
+		return 0;
+	case SIZE:
+		return parse_size(v, (size_t *)(void *)slot);
+	case INT:
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (errno || end == v || *end || n < 0 || n > 3650)
+			return -1;
+		*(int *)(void *)slot = (int)n;
+		return 0;
+	case BOOL:
+		if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
+			*(int *)(void *)slot = 1;
+		else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
+			*(int *)(void *)slot = 0;
+		else
+			return -1;
+		return 0;
+	}
+	return -1;
+}
+
+static int
+read_file(struct conf *c, const char *path, int must_exist)
+{
+	FILE *fp;
+	char *line = NULL;
+	size_t cap = 0;
+	int lineno = 0, rc = 0;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		if (errno == ENOENT && !must_exist)
+			return 0;
+		mo_warn_errno("%s", path);
+		return EX_CONFIG;
+	}
+	set_str(&c->config_file, path);
+	while (getline(&line, &cap, fp) != -1) {
+		char *key, *val, *eq;
+		size_t i;
+
+		lineno++;
+		key = str_trim(line);
+		if (*key == '\0' || *key == '#')
+			continue;
+		if ((eq = strchr(key, '=')) == NULL) {
+			mo_warn("%s:%d: expected key = value", path, lineno);
+			rc = EX_CONFIG;
+			goto out;
+		}
+		*eq = '\0';
+		val = str_trim(eq + 1);
+		str_trim(key);
+		for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
+			if (strcmp(keys[i].name, key) == 0)
+				break;
+		if (i == sizeof keys / sizeof keys[0]) {
+			mo_warn("%s:%d: unknown setting: %s", path, lineno, key);
+			rc = EX_CONFIG;
+			goto out;
+		}
+		if (set_key(c, &keys[i], val) != 0) {
+			mo_warn("%s:%d: bad value for %s: %s", path, lineno,
+			    key, val);
+			rc = EX_CONFIG;
+			goto out;
+		}
+	}
+	if (ferror(fp)) {
+		mo_warn_errno("%s", path);
+		rc = EX_CONFIG;
+	}
+out:
+	free(line);
+	fclose(fp);
+	return rc;
+}
+
+/* The first of command line, environment, current value that is set. */
+static void
+override(char **slot, const char *cli, const char *env)
+{
+	const char *e = env ? getenv(env) : NULL;
+
+	if (cli)
+		set_str(slot, cli);
+	else if (e && *e)
+		set_str(slot, e);
+}
+
+int
+conf_load(const char *cli_config, const char *cli_db, const char *cli_rules,
+    struct conf **out)
+{
+	struct conf *c = xcalloc(1, sizeof *c);
+	const char *env = getenv("MAILOPT_CONFIG");
+	int rc;
+
+	*out = NULL;
+	c->database = xstrdup(DEFAULT_DB);
+	c->rules = xstrdup(DEFAULT_RULES);
+	c->sendmail = xstrdup("/usr/sbin/sendmail -t -oi");
+	c->processed_folder = xstrdup(".Processed");
+	c->unmatched_folder = xstrdup(".Unmatched");
+	c->templates = xstrdup(DEFAULT_TPL);
+	c->max_message_size = 10 * 1024 * 1024;
+	c->deadline_days = 10;
+
+	if (cli_config)
+		rc = read_file(c, cli_config, 1);
+	else if (env && *env)
+		rc = read_file(c, env, 1);
+	else
+		rc = read_file(c, DEFAULT_CONFIG, 0);
+	if (rc != 0)
+		goto out;
+	override(&c->database, cli_db, "MAILOPT_DB");
+	override(&c->rules, cli_rules, "MAILOPT_RULES");
+	if (c->trusted_authserv_id && *c->trusted_authserv_id == '\0') {
+		free(c->trusted_authserv_id);
+		c->trusted_authserv_id = NULL;
+	}
+	*out = c;
+	c = NULL;
+out:
+	conf_free(c);
+	return rc;
+}
+
+void
+conf_free(struct conf *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (keys[i].kind == STR)
+			free(*(char **)(void *)((char *)c + keys[i].off));
+	free(c->config_file);
+	free(c);
+}

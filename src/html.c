@@ -1,0 +1,2 @@
+/* html.c */
+#include "config.h"

@@ -1,0 +1,3 @@
+#ifndef MAILOPT_HTML_H
+#define MAILOPT_HTML_H
+#endif

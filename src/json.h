@@ -1,0 +1,12 @@
+/* json.h — JSON text for --json output. */
+#ifndef MAILOPT_JSON_H
+#define MAILOPT_JSON_H
+
+#include "util.h"
+
+/* Append s as a JSON string, or null for NULL; bytes that are not UTF-8 become U+FFFD. */
+void	json_str(struct buf *b, const char *s);
+/* Append "key": with a leading comma unless *first, which it clears. */
+void	json_key(struct buf *b, const char *key, int *first);
+
+#endif

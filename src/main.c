@@ -1,0 +1,174 @@
+/* main.c — global options, then one command. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cmd.h"
+#include "conf.h"
+#include "rules.h"
+#include "store.h"
+#include "util.h"
+
+static const struct command {
+	const char	*name;
+	int		(*fn)(const struct conf *, int, char **);
+	const char	*usage;
+} commands[] = {
+	{ "init", cmd_init,
+	  "init\n"
+	  "    Create the database, or migrate it to the current schema.\n" },
+	{ "deliver", cmd_deliver,
+	  "deliver [--dry-run]\n"
+	  "    Process one message on standard input (for procmail or maildrop).\n"
+	  "    Exit 0 when it was a request (handled), 1 when it was not, 75 on\n"
+	  "    temporary failure.\n" },
+	{ "filter", cmd_filter,
+	  "filter [-x]\n"
+	  "    Process one message on standard input and write it back byte for\n"
+	  "    byte with an X-Mailopt-Result header on top. Exit 0; with -x, exit\n"
+	  "    75 instead of passing the message on marked as an error.\n" },
+	{ "sweep", cmd_sweep,
+	  "sweep MAILDIR [--dry-run] [--json] [--no-flush]\n"
+	  "    Process every message in MAILDIR/new and file it by its outcome.\n" },
+	{ "profile", cmd_profile,
+	  "profile import FILE.csv\n"
+	  "profile export [--csv | --json]\n"
+	  "profile show EMAIL [--json]\n"
+	  "    Load, dump or show customer profiles.\n" },
+	{ "rules", cmd_rules,
+	  "rules check\n"
+	  "rules explain FILE\n"
+	  "    Validate the rules, or show how one message is read and classified.\n" },
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+void
+usage_print(const char *command, int to_stderr)
+{
+	FILE *fp = to_stderr ? stderr : stdout;
+	int all = command == NULL || *command == '\0';
+
+	if (all)
+		fprintf(fp, "usage: mailopt [--config FILE] [--db FILE] "
+		    "[--rules DIR] COMMAND [ARGS]\n\ncommands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		const char *line, *nl, *name = commands[i].name;
+		int nsyn = 0;
+
+		if (!all && strcmp(command, name) != 0)
+			continue;
+		for (line = commands[i].usage; (nl = strchr(line, '\n')); line = nl + 1) {
+			int len = (int)(nl - line);
+
+			/* synopsis lines start with the command's name */
+			if (strncmp(line, name, strlen(name)) == 0)
+				fprintf(fp, all ? "  %.*s\n" : nsyn++ ?
+				    "       mailopt [options] %.*s\n" :
+				    "usage: mailopt [options] %.*s\n", len, line);
+			else if (!all)
+				fprintf(fp, "%.*s\n", len, line);
+		}
+	}
+	if (all)
+		fprintf(fp, "\nglobal options:\n"
+		    "  --config FILE  settings file (also $MAILOPT_CONFIG; default "
+		    PKGSYSCONFDIR "/mailopt.conf)\n"
+		    "  --db FILE      database (also $MAILOPT_DB)\n"
+		    "  --rules DIR    rules directory (also $MAILOPT_RULES)\n"
+		    "  -h, --help     this text; 'mailopt COMMAND --help' for one command\n"
+		    "  --version      the version\n");
+}
+
+int
+usage_error(const char *command)
+{
+	usage_print(command, 1);
+	return EX_USAGE;
+}
+
+int
+wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+open_store(const struct conf *c, struct store **out)
+{
+	return store_open(c->database, 0, out);
+}
+
+int
+open_rules(const struct conf *c, struct rules **out)
+{
+	return rules_load(c->rules, out);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config",	required_argument, NULL, 'c' },
+		{ "db",		required_argument, NULL, 'd' },
+		{ "rules",	required_argument, NULL, 'r' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ "version",	no_argument,	   NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *config = NULL, *db = NULL, *rules = NULL;
+	struct conf *c = NULL;
+	int ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': config = optarg; break;
+		case 'd': db = optarg; break;
+		case 'r': rules = optarg; break;
+		case 'h':
+			usage_print(NULL, 0);
+			return 0;
+		case 'V':
+			printf("mailopt %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			return usage_error(NULL);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0)
+		return usage_error(NULL);
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(argv[0], commands[i].name) != 0)
+			continue;
+		if (wants_help(argc, argv)) {
+			usage_print(commands[i].name, 0);
+			return 0;
+		}
+		if ((rc = conf_load(config, db, rules, &c)) != 0)
+			return rc;
+		/* each command parses from argv[1] */
+		optind = 0;
+		rc = commands[i].fn(c, argc, argv);
+		conf_free(c);
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			mo_warn_errno("standard output");
+			if (rc == 0)
+				rc = EX_IOERR;
+		}
+		return rc;
+	}
+	mo_warn("%s: unknown command", argv[0]);
+	return usage_error(NULL);
+}

@@ -1,0 +1,42 @@
+/* match.h — find the one profile a request speaks for. */
+#ifndef MAILOPT_MATCH_H
+#define MAILOPT_MATCH_H
+
+#include "store.h"
+
+struct message;
+
+enum match_how {
+	MATCH_NONE = 0,
+	MATCH_FROM,		/* the From address is on file */
+	MATCH_BODY		/* an address the sender wrote belongs to it */
+};
+
+/* The result; the caller owns it and releases it with match_clear. */
+struct match {
+	enum match_how	 how;
+	struct profile	 profile;	/* filled when how != MATCH_NONE */
+	int		 candidates;	/* distinct profiles the text named */
+	char		*reason;	/* why none was found, NULL when found */
+};
+
+/*
+ * In the SPEC's order: the From address (any of a profile's
+ * addresses), then addresses written in the sender's own text when
+ * they belong to exactly one profile. Addresses the message was sent
+ * to are never taken for the customer's. Returns 0 (found or not:
+ * see m->how) or a store error code.
+ */
+int	 match_find(struct store *s, const struct message *msg,
+	    struct match *m);
+void	 match_clear(struct match *m);
+
+/*
+ * Call fn for every e-mail address in text (lowercased, deduplicated
+ * by the caller); stops when fn returns nonzero and returns that.
+ * The words of an address are ASCII: local@domain.tld.
+ */
+int	 match_addresses(const char *text,
+	    int (*fn)(const char *addr, void *arg), void *arg);
+
+#endif

@@ -1,0 +1,416 @@
+/* mime.c — transfer, charset and RFC 2047 decoding of mail text to UTF-8. */
+#include "config.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libetpan/libetpan.h>
+
+#include "mime.h"
+#include "util.h"
+
+/* windows-1252 0x80..0x9f; the five holes map to C1 like browsers do. */
+static const unsigned short cp1252_c1[32] = {
+	0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008d, 0x017d, 0x008f,
+	0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x009d, 0x017e, 0x0178,
+};
+
+/*
+ * Names mail gets wrong, mapped to what iconv should read instead.
+ * "western" means windows-1252 unless the bytes are valid UTF-8:
+ * ISO-8859-1 and US-ASCII labels are routinely put on both.
+ */
+static const struct {
+	const char *name, *use;
+} aliases[] = {
+	{ "us-ascii",		"western" },
+	{ "ascii",		"western" },
+	{ "ansi_x3.4-1968",	"western" },
+	{ "iso-8859-1",		"western" },
+	{ "iso8859-1",		"western" },
+	{ "iso_8859-1",		"western" },
+	{ "latin1",		"western" },
+	{ "latin-1",		"western" },
+	{ "l1",			"western" },
+	{ "windows-1252",	"western" },
+	{ "cp1252",		"western" },
+	{ "x-user-defined",	"western" },
+	{ "unknown-8bit",	"western" },
+	{ "x-unknown",		"western" },
+	{ "default",		"western" },
+	{ "utf-8",		"utf-8" },
+	{ "utf8",		"utf-8" },
+	{ "x-utf8",		"utf-8" },
+	{ "unicode-1-1-utf-8",	"utf-8" },
+	{ "gb2312",		"gb18030" },
+	{ "gbk",		"gb18030" },
+	{ "x-gbk",		"gb18030" },
+	{ "euc-cn",		"gb18030" },
+	{ "ks_c_5601-1987",	"cp949" },
+	{ "euc-kr",		"cp949" },
+	{ "shift_jis",		"cp932" },
+	{ "shift-jis",		"cp932" },
+	{ "x-sjis",		"cp932" },
+	{ "sjis",		"cp932" },
+	{ "iso-8859-8-i",	"iso-8859-8" },
+	{ "iso-8859-8-e",	"iso-8859-8" },
+	{ "iso-2022-jp",	"iso-2022-jp-2" },
+	{ "big5",		"big5-hkscs" },
+	{ "tis-620",		"cp874" },
+	{ "iso-8859-11",	"cp874" },
+};
+
+static void
+add_cp(struct buf *b, unsigned cp)
+{
+	char u[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | cp >> 6);
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else {
+		u[0] = (char)(0xe0 | cp >> 12);
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	}
+	buf_add(b, u, n);
+}
+
+static void
+add_cp1252(struct buf *b, unsigned char c)
+{
+	add_cp(b, c >= 0x80 && c < 0xa0 ? cp1252_c1[c - 0x80] : c);
+}
+
+/* Length of the well-formed UTF-8 sequence at p, 0 if there is none. */
+static size_t
+utf8_seq(const unsigned char *p, size_t left)
+{
+	size_t n;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (n > left)
+		return 0;
+	return utf8_valid((const char *)p, n) ? n : 0;
+}
+
+/*
+ * Append s as UTF-8, reading each byte that is not part of a valid
+ * sequence as windows-1252: mail labelled UTF-8 with Latin-1 pasted
+ * in then still reads right. NUL bytes are dropped.
+ */
+static void
+add_utf8_repaired(struct buf *b, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run = 0, k;
+
+	while (i < n) {
+		if (p[i] != 0 && (k = utf8_seq(p + i, n - i)) > 0) {
+			i += k;
+			continue;
+		}
+		buf_add(b, s + run, i - run);
+		if (p[i] != 0)
+			add_cp1252(b, p[i]);
+		run = ++i;
+	}
+	buf_add(b, s + run, i - run);
+}
+
+static void
+add_western(struct buf *b, const char *s, size_t n)
+{
+	if (utf8_valid(s, n)) {
+		add_utf8_repaired(b, s, n);	/* only drops NULs */
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != '\0')
+			add_cp1252(b, (unsigned char)s[i]);
+}
+
+/*
+ * The name iconv should be given for a MIME charset label, or
+ * "western" / "utf-8" for the cases handled here. Labels that are not
+ * plain tokens (RFC 2231 language suffixes cut) count as unknown.
+ */
+static const char *
+charset_name(const char *label, char *tmp, size_t tmpsz)
+{
+	size_t n = 0;
+
+	if (label == NULL)
+		return "western";
+	while (*label == ' ' || *label == '\t' || *label == '"')
+		label++;
+	for (; label[n] && label[n] != '*' && label[n] != '"' &&
+	    label[n] != ' '; n++) {
+		unsigned char c = (unsigned char)label[n];
+
+		if (n + 1 >= tmpsz || !((c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || c == '.' || c == ':'))
+			return "western";
+		tmp[n] = (char)c;
+	}
+	tmp[n] = '\0';
+	if (n == 0)
+		return "western";
+	ascii_lower(tmp);
+	for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+		if (strcmp(tmp, aliases[i].name) == 0)
+			return aliases[i].use;
+	return tmp;
+}
+
+/*
+ * Convert with iconv, each undecodable byte becoming U+FFFD. Returns
+ * the number of such bytes, or -1 when iconv does not know from.
+ */
+static long
+iconv_add(struct buf *b, const char *from, const char *s, size_t n)
+{
+	iconv_t cd;
+	char chunk[4096];
+	char *in = (char *)s;
+	size_t inleft = n;
+	long bad = 0;
+
+	cd = iconv_open("UTF-8", from);
+	if (cd == (iconv_t)-1)
+		return -1;
+	while (inleft > 0) {
+		char *out = chunk;
+		size_t outleft = sizeof chunk;
+		size_t r = iconv(cd, &in, &inleft, &out, &outleft);
+		int err = errno;
+
+		buf_add(b, chunk, (size_t)(out - chunk));
+		if (r != (size_t)-1 || err == E2BIG)
+			continue;
+		/* EILSEQ, or EINVAL for a sequence cut at the end */
+		add_cp(b, 0xfffd);
+		bad++;
+		in++;
+		inleft--;
+		/* a stateful decoder may be left mid-sequence: start clean */
+		iconv(cd, NULL, NULL, NULL, NULL);
+	}
+	for (;;) {
+		char *out = chunk;
+		size_t outleft = sizeof chunk;
+		size_t r = iconv(cd, NULL, NULL, &out, &outleft);
+
+		buf_add(b, chunk, (size_t)(out - chunk));
+		if (r != (size_t)-1 || errno != E2BIG)
+			break;
+	}
+	iconv_close(cd);
+	return bad;
+}
+
+static int
+has_8bit(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 1;
+	return 0;
+}
+
+/*
+ * Japanese mail labelled ISO-2022-JP (a 7-bit code) often carries
+ * EUC-JP or Shift_JIS bytes: try those when 8-bit bytes show up.
+ */
+static int
+try_japanese(struct buf *b, const char *s, size_t n)
+{
+	static const char *const guess[] = { "euc-jp", "cp932" };
+	size_t mark = b->len;
+
+	for (size_t i = 0; i < sizeof guess / sizeof guess[0]; i++) {
+		if (iconv_add(b, guess[i], s, n) == 0)
+			return 1;
+		b->len = mark;
+	}
+	return 0;
+}
+
+static void
+convert_add(struct buf *b, const char *s, size_t n, const char *label)
+{
+	char tmp[64];
+	const char *cs = charset_name(label, tmp, sizeof tmp);
+	size_t mark = b->len;
+	long bad;
+
+	if (strcmp(cs, "western") == 0) {
+		add_western(b, s, n);
+		return;
+	}
+	if (strcmp(cs, "utf-8") == 0) {
+		add_utf8_repaired(b, s, n);
+		return;
+	}
+	if (strncmp(cs, "iso-2022-jp", 11) == 0 && has_8bit(s, n)) {
+		if (utf8_valid(s, n)) {
+			add_utf8_repaired(b, s, n);
+			return;
+		}
+		if (try_japanese(b, s, n))
+			return;
+	}
+	bad = iconv_add(b, cs, s, n);
+	if (bad < 0) {
+		b->len = mark;
+		add_western(b, s, n);
+	}
+}
+
+char *
+mime_to_utf8(const char *s, size_t n, const char *charset, size_t *outlen)
+{
+	struct buf b = { 0 };
+	struct buf clean = { 0 };
+
+	convert_add(&b, s, n, charset);
+	/*
+	 * iconv output is trusted no further than the rest: a UTF-16
+	 * label can still decode to U+0000, and a bug must not reach
+	 * the rules as broken UTF-8.
+	 */
+	if (memchr(buf_str(&b), '\0', b.len) != NULL ||
+	    !utf8_valid(buf_str(&b), b.len)) {
+		add_utf8_repaired(&clean, buf_str(&b), b.len);
+		buf_free(&b);
+		b = clean;
+	}
+	if (outlen)
+		*outlen = b.len;
+	return buf_steal(&b);
+}
+
+/* Encoded-word bytes waiting for conversion, kept so that adjacent
+ * words in one charset are converted together. */
+struct pending {
+	struct buf	 bytes;
+	char		*charset;
+};
+
+static void
+pending_flush(struct pending *p, struct buf *out)
+{
+	if (p->charset != NULL)
+		convert_add(out, buf_str(&p->bytes), p->bytes.len, p->charset);
+	buf_reset(&p->bytes);
+	free(p->charset);
+	p->charset = NULL;
+}
+
+/* Where the next "=?" starts at or after i, n if nowhere. */
+static size_t
+next_word_start(const char *s, size_t n, size_t i)
+{
+	for (; i + 1 < n; i++)
+		if (s[i] == '=' && s[i + 1] == '?')
+			return i;
+	return n;
+}
+
+static void
+add_header_text(struct buf *out, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		/* unfold; any other control would break the "\n" joins */
+		if ((c == '\n' || c == '\r') && i + 1 < n &&
+		    (s[i + 1] == ' ' || s[i + 1] == '\t' || s[i + 1] == '\n'))
+			continue;
+		buf_addc(out, c < 0x20 || c == 0x7f ? ' ' : c);
+	}
+}
+
+static void
+raw_flush(struct buf *raw, struct buf *out)
+{
+	convert_add(out, buf_str(raw), raw->len, "western");
+	buf_reset(raw);
+}
+
+static int
+is_fws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+char *
+mime_header_decode(const char *s, size_t n)
+{
+	struct buf raw = { 0 }, conv = { 0 }, out = { 0 };
+	struct pending p = { { 0 }, NULL };
+	size_t i = 0;
+	int last_encoded = 0;
+
+	while (i < n) {
+		struct mailmime_encoded_word *w = NULL;
+		size_t j = i, k;
+		int fws = 0, noquote = 0;
+
+		if (mailmime_encoded_word_parse(s, n, &j, &w, &fws,
+		    &noquote) == MAILIMF_NO_ERROR && j > i) {
+			/* RFC 2047: white space between two words is no text */
+			if (fws && !last_encoded)
+				buf_addc(&raw, ' ');
+			raw_flush(&raw, &conv);
+			if (p.charset && ascii_casecmp(p.charset,
+			    w->wd_charset) != 0)
+				pending_flush(&p, &conv);
+			if (p.charset == NULL)
+				p.charset = xstrdup(w->wd_charset);
+			buf_adds(&p.bytes, w->wd_text);
+			mailmime_encoded_word_free(w);
+			last_encoded = 1;
+			i = j;
+			continue;
+		}
+		/*
+		 * Plain text up to the next "=?", less the white space
+		 * before it, which the word's own parse must see.
+		 */
+		k = next_word_start(s, n, i + 1);
+		while (k < n && k > i + 1 && is_fws(s[k - 1]))
+			k--;
+		pending_flush(&p, &conv);
+		buf_add(&raw, s + i, k - i);
+		last_encoded = 0;
+		i = k;
+	}
+	pending_flush(&p, &conv);
+	raw_flush(&raw, &conv);
+	add_header_text(&out, buf_str(&conv), conv.len);
+	buf_free(&raw);
+	buf_free(&conv);
+	buf_free(&p.bytes);
+	return str_trim(buf_steal(&out));
+}

@@ -1,0 +1,26 @@
+/* mime.h — transfer, charset and RFC 2047 decoding of mail text to UTF-8. */
+#ifndef MAILOPT_MIME_H
+#define MAILOPT_MIME_H
+
+#include <stddef.h>
+
+/*
+ * Convert s[0..n) from charset to UTF-8. charset may be NULL or a name
+ * iconv does not know: text that is valid UTF-8 is then kept as is,
+ * anything else is read as windows-1252. Bytes the charset cannot
+ * decode become U+FFFD. The result is always valid UTF-8 and NUL-free;
+ * *outlen (may be NULL) gets its length. The caller frees it.
+ */
+char	*mime_to_utf8(const char *s, size_t n, const char *charset,
+	    size_t *outlen);
+
+/*
+ * Decode an unfolded or folded header value: RFC 2047 encoded words
+ * (adjacent words of one charset joined before conversion, so a
+ * character split across them survives), raw 8-bit text as UTF-8 or
+ * windows-1252, folding removed, control characters made spaces,
+ * white space trimmed. Always valid UTF-8; the caller frees it.
+ */
+char	*mime_header_decode(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,270 @@
+/* process.c — one message through the pipeline: parse, classify, match, store; the outcome. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "conf.h"
+#include "json.h"
+#include "match.h"
+#include "message.h"
+#include "process.h"
+#include "rules.h"
+#include "store.h"
+#include "util.h"
+
+struct processor {
+	const struct conf	*conf;
+	struct store		*store;
+	const struct rules	*rules;
+	struct message_limits	 limits;
+};
+
+struct processor *
+processor_new(const struct conf *c, struct store *s, const struct rules *r)
+{
+	struct processor *p = xcalloc(1, sizeof *p);
+
+	p->conf = c;
+	p->store = s;
+	p->rules = r;
+	p->limits.max_depth = 20;
+	p->limits.max_text = 1024 * 1024;
+	p->limits.footer = c->newsletter_footer;
+	return p;
+}
+
+void
+processor_free(struct processor *p)
+{
+	free(p);
+}
+
+void
+process_result_clear(struct process_result *r)
+{
+	free(r->rule);
+	free(r->profile);
+	free(r->message_id);
+	free(r->reason);
+	memset(r, 0, sizeof *r);
+}
+
+static int
+token_end(int c)
+{
+	return c == '\0' || c == ';' || c == ' ' || c == '\t' || c == '\n' ||
+	    c == '\r' || c == '(';
+}
+
+int
+process_dmarc_pass(const char *ar, const char *authserv_id)
+{
+	size_t idlen;
+	const char *line, *next, *p;
+
+	if (ar == NULL || authserv_id == NULL || (idlen = strlen(authserv_id)) == 0)
+		return 0;
+	for (line = ar; line && *line; line = next) {
+		next = strchr(line, '\n');
+		while (*line == ' ' || *line == '\t')
+			line++;
+		/* exactly the trusted id: "mx1.example.org.evil" must not pass */
+		if (ascii_ncasecmp(line, authserv_id, idlen) != 0 ||
+		    !token_end((unsigned char)line[idlen]))
+			goto skip;
+		for (p = line + idlen; *p && p != next; p++) {
+			if (ascii_ncasecmp(p, "dmarc=pass", 10) == 0 &&
+			    (p == line || p[-1] == ';' || p[-1] == ' ' || p[-1] == '\t') &&
+			    token_end((unsigned char)p[10]))
+				return 1;
+		}
+skip:
+		if (next)
+			next++;
+	}
+	return 0;
+}
+
+/* Duplicate key: the Message-ID, or a hash of what makes the content this message. */
+static char *
+dup_key(const struct message *m)
+{
+	struct buf b = { 0 };
+	const char *mid = message_id(m), *f;
+	char hex[65];
+
+	if (mid)
+		return xasprintf("mid:%s", mid);
+	f = message_header(m, "From");
+	buf_adds(&b, f ? f : "");
+	buf_addc(&b, '\n');
+	f = message_header(m, "Date");
+	buf_adds(&b, f ? f : "");
+	buf_addc(&b, '\n');
+	buf_adds(&b, message_subject(m));
+	buf_addc(&b, '\n');
+	buf_adds(&b, message_text(m));
+	sha256_hex(buf_str(&b), b.len, hex);
+	buf_free(&b);
+	return xasprintf("sha256:%s", hex);
+}
+
+static int
+queue(struct processor *p, const char *buf, size_t len,
+    const struct message *m, const struct match *mt, struct process_result *res)
+{
+	struct queue_entry e = {
+		.received = mo_now(),
+		.message_id = res->message_id,
+		.sender = message_from(m),
+		.subject = message_subject(m),
+		.action = action_name(res->action),
+		.rule = res->rule,
+		.reason = res->reason,
+		.profile_id = mt->how != MATCH_NONE ? mt->profile.id : 0,
+		.raw = buf,
+		.rawlen = len,
+	};
+
+	res->outcome = OUTCOME_QUEUED;
+	return store_queue_add(p->store, &e, NULL);
+}
+
+int
+processor_run(struct processor *p, const char *buf, size_t len, int oversize,
+    const char *file, struct process_result *res)
+{
+	struct message *m = NULL;
+	struct match mt = { 0 };
+	struct rule_hit hit;
+	struct processed rec = { 0 };
+	struct why why;
+	char *key = NULL;
+	int found = 0, rc = 0;
+	unsigned mask;
+
+	memset(res, 0, sizeof *res);
+	res->outcome = OUTCOME_IGNORED;
+	if (oversize) {
+		res->reason = xstrdup("larger than max_message_size");
+		goto out;
+	}
+	m = message_parse(buf, len, &p->limits);
+	res->message_id = xstrdup(message_id(m));
+	if (!rules_classify(p->rules, m, &hit, NULL, NULL)) {
+		res->reason = xstrdup("no rule matched");
+		goto out;
+	}
+	res->action = hit.action;
+	res->rule = xstrdup(hit.id);
+	if (hit.action == ACTION_IGNORE)
+		goto out;
+
+	key = dup_key(m);
+	if ((rc = store_processed_get(p->store, key, &rec, &found)) != 0)
+		goto out;
+	if (found) {
+		enum outcome o;
+
+		/* the same file again: an earlier run committed it, then died before moving it */
+		if (file && rec.file && strcmp(file, rec.file) == 0 &&
+		    outcome_parse(rec.outcome, &o) == 0) {
+			res->outcome = o;
+			res->resumed = 1;
+		} else
+			res->outcome = OUTCOME_DUPLICATE;
+		res->profile = xstrdup(rec.profile);
+		goto out;
+	}
+
+	if ((rc = match_find(p->store, m, &mt)) != 0)
+		goto out;
+	if (mt.how != MATCH_NONE) {
+		res->profile = xstrdup(mt.profile.email);
+		res->old_flags = res->new_flags = mt.profile.flags;
+	}
+	if (hit.action == ACTION_REVIEW) {
+		res->reason = xstrdup("needs an operator");
+		rc = queue(p, buf, len, m, &mt, res);
+	} else if (mt.how == MATCH_NONE) {
+		res->reason = xstrdup(mt.reason);
+		rc = queue(p, buf, len, m, &mt, res);
+	} else if (action_is_optin(hit.action) && !(mt.how == MATCH_FROM &&
+	    process_dmarc_pass(message_header(m, "Authentication-Results"),
+	    p->conf->trusted_authserv_id))) {
+		res->reason = xstrdup("opt-in from a sender not proven by DMARC");
+		rc = queue(p, buf, len, m, &mt, res);
+	} else {
+		mask = action_flags(hit.action);
+		why.message_id = res->message_id;
+		why.rule = res->rule;
+		why.operator = NULL;
+		rc = store_set_flags(p->store, mt.profile.id, mask,
+		    action_value(hit.action), &why, &res->changed);
+		if (action_value(hit.action))
+			res->new_flags |= mask;
+		else
+			res->new_flags &= ~mask;
+		res->outcome = res->changed ? OUTCOME_APPLIED : OUTCOME_UNCHANGED;
+	}
+	if (rc != 0)
+		goto out;
+
+	rec.outcome = xstrdup(outcome_name(res->outcome));
+	rec.file = xstrdup(file);
+	rec.action = xstrdup(action_name(res->action));
+	rec.rule = xstrdup(res->rule);
+	rec.profile = xstrdup(res->profile);
+	rc = store_processed_add(p->store, key, res->message_id, &rec);
+out:
+	if (rc != 0)
+		res->outcome = OUTCOME_ERROR;
+	processed_clear(&rec);
+	match_clear(&mt);
+	message_free(m);
+	free(key);
+	return rc;
+}
+
+void
+process_result_json(const struct process_result *r, const char *file,
+    struct buf *b)
+{
+	int first = 1, cfirst = 1;
+
+	buf_addc(b, '{');
+	json_key(b, "file", &first);
+	json_str(b, file);
+	json_key(b, "message_id", &first);
+	json_str(b, r->message_id);
+	json_key(b, "outcome", &first);
+	json_str(b, outcome_name(r->outcome));
+	json_key(b, "action", &first);
+	json_str(b, action_name(r->action));
+	json_key(b, "rule", &first);
+	json_str(b, r->rule);
+	json_key(b, "profile", &first);
+	json_str(b, r->profile);
+	json_key(b, "changes", &first);
+	if (r->changed == 0)
+		buf_adds(b, "null");
+	else {
+		buf_addc(b, '{');
+		for (int i = 0; i < FLAG_COUNT; i++) {
+			unsigned bit = flag_bit(i);
+
+			if (!(r->changed & bit))
+				continue;
+			json_key(b, flag_name(i), &cfirst);
+			buf_printf(b, "[%s,%s]",
+			    r->old_flags & bit ? "true" : "false",
+			    r->new_flags & bit ? "true" : "false");
+		}
+		buf_addc(b, '}');
+	}
+	json_key(b, "reason", &first);
+	json_str(b, r->reason);
+	buf_addc(b, '}');
+}

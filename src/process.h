@@ -1,0 +1,56 @@
+/* process.h — one message through the pipeline: parse, classify, match, store; the outcome. */
+#ifndef MAILOPT_PROCESS_H
+#define MAILOPT_PROCESS_H
+
+#include <stddef.h>
+
+#include "action.h"
+
+struct conf;
+struct rules;
+struct store;
+struct processor;
+
+/* What happened to one message. Strings are owned by it: process_result_clear. */
+struct process_result {
+	enum outcome	 outcome;
+	enum action	 action;	/* ACTION_NONE when no rule fired */
+	char		*rule;
+	char		*profile;	/* primary address of the profile found */
+	char		*message_id;
+	char		*reason;	/* why queued or ignored; NULL otherwise */
+	unsigned	 changed;	/* FLAG_* bits that changed */
+	unsigned	 old_flags, new_flags;
+	int		 resumed;	/* this very file was committed by an earlier, interrupted run */
+};
+void	 process_result_clear(struct process_result *r);
+
+/* Borrows all three for its life. Caller owns the result: processor_free. */
+struct processor *processor_new(const struct conf *c, struct store *s,
+		    const struct rules *r);
+/* Accepts NULL. */
+void	 processor_free(struct processor *p);
+
+/*
+ * Decide and record one message. buf/len is the message (at most
+ * max_message_size bytes; oversize says the input was longer, which
+ * makes it ignored). file is the Maildir base name, NULL for stdin.
+ * Must run inside a store transaction, which the caller commits (or,
+ * for a dry run, rolls back). Returns 0 with *res filled, or an exit
+ * code (EX_TEMPFAIL: leave the message where it is).
+ */
+int	 processor_run(struct processor *p, const char *buf, size_t len,
+	    int oversize, const char *file, struct process_result *res);
+
+/*
+ * 1 when the message carries Authentication-Results from exactly
+ * authserv_id (ASCII case-insensitive) with dmarc=pass.
+ */
+int	 process_dmarc_pass(const char *auth_results, const char *authserv_id);
+
+/* Append the result as one JSON object (no newline), file may be NULL. */
+struct buf;
+void	 process_result_json(const struct process_result *r, const char *file,
+	    struct buf *out);
+
+#endif

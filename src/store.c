@@ -1,0 +1,842 @@
+/* store.c — the SQLite database: profiles, flag history, processed messages, the review queue. */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <sqlite3.h>
+
+#include "action.h"
+#include "store.h"
+#include "util.h"
+
+#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Long enough to outwait a sweep's batch; MAILOPT_BUSY_TIMEOUT shortens it for tests. */
+#define BUSY_TIMEOUT_MS	5000
+
+/* The flag columns, in flag_name() order: every query below reads and binds them so. */
+#define FLAG_COLS	"marketing_email, marketing_postal, third_party"
+_Static_assert(FLAG_COUNT == 3, "FLAG_COLS names three columns");
+
+/*
+ * migrations[i] takes the schema from version i to i + 1; the current
+ * version is the number of steps. Append, never edit: files in the
+ * field were made by the old steps.
+ */
+static const char *const migrations[] = {
+	/* 1 */
+	"CREATE TABLE profile ("
+	"  id INTEGER PRIMARY KEY,"
+	"  email TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  name TEXT, company TEXT, phone TEXT, address TEXT,"
+	"  country TEXT, products TEXT,"
+	"  marketing_email INTEGER NOT NULL DEFAULT 1"
+	"    CHECK (marketing_email IN (0, 1)),"
+	"  marketing_postal INTEGER NOT NULL DEFAULT 1"
+	"    CHECK (marketing_postal IN (0, 1)),"
+	"  third_party INTEGER NOT NULL DEFAULT 1"
+	"    CHECK (third_party IN (0, 1)),"
+	"  created INTEGER NOT NULL,"
+	"  updated INTEGER NOT NULL);"
+	/* Every address, the primary one too: finding a sender is one lookup. */
+	"CREATE TABLE address ("
+	"  email TEXT PRIMARY KEY COLLATE NOCASE,"
+	"  profile_id INTEGER NOT NULL REFERENCES profile ON DELETE CASCADE,"
+	"  is_primary INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX address_profile ON address (profile_id);"
+	/*
+	 * Evidence of consent: no cascade, so a profile with history
+	 * cannot be deleted behind it.
+	 */
+	"CREATE TABLE history ("
+	"  id INTEGER PRIMARY KEY,"
+	"  profile_id INTEGER NOT NULL REFERENCES profile,"
+	"  flag TEXT NOT NULL,"
+	"  old_value INTEGER NOT NULL,"
+	"  new_value INTEGER NOT NULL,"
+	"  time INTEGER NOT NULL,"
+	"  message_id TEXT, rule TEXT, operator TEXT);"
+	"CREATE INDEX history_profile ON history (profile_id);"
+	"CREATE TRIGGER history_no_update BEFORE UPDATE ON history"
+	"  BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;"
+	"CREATE TRIGGER history_no_delete BEFORE DELETE ON history"
+	"  BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;"
+	"CREATE TABLE processed ("
+	"  key TEXT PRIMARY KEY,"
+	"  message_id TEXT,"
+	"  outcome TEXT NOT NULL,"
+	"  file TEXT, action TEXT, rule TEXT, profile TEXT,"
+	"  time INTEGER NOT NULL);"
+	"CREATE TABLE queue ("
+	"  id INTEGER PRIMARY KEY,"
+	"  received INTEGER NOT NULL,"
+	"  message_id TEXT, sender TEXT, subject TEXT,"
+	"  action TEXT, rule TEXT, reason TEXT,"
+	"  profile_id INTEGER REFERENCES profile ON DELETE SET NULL,"
+	"  raw BLOB,"
+	"  state TEXT NOT NULL DEFAULT 'open',"
+	"  handled_time INTEGER, operator TEXT, note TEXT);"
+	"CREATE INDEX queue_state ON queue (state, received);",
+};
+
+/* Columns 0..9 of every profile query: see profile_row(). */
+#define PROFILE_SELECT							\
+	"SELECT p.id, p.email,"						\
+	"  (SELECT group_concat(email, ';') FROM"			\
+	"    (SELECT a.email FROM address a"				\
+	"     WHERE a.profile_id = p.id AND NOT a.is_primary"		\
+	"     ORDER BY a.rowid)),"					\
+	"  p.name, p.company, p.phone, p.address, p.country, p.products," \
+	"  " FLAG_COLS
+
+enum q {
+	Q_BEGIN,
+	Q_COMMIT,
+	Q_PUT_BEGIN,
+	Q_PUT_UNDO,
+	Q_PUT_END,
+	Q_VERSION,
+	Q_PROFILE_FIND,
+	Q_PROFILE_GET,
+	Q_PROFILE_EACH,
+	Q_PROFILE_KEY,
+	Q_PROFILE_FLAGS,
+	Q_PROFILE_PUT,
+	Q_FLAGS_SET,
+	Q_ADDR_CLEAR,
+	Q_ADDR_OWNER,
+	Q_ADDR_ADD,
+	Q_HISTORY_ADD,
+	Q_HISTORY_EACH,
+	Q_PROCESSED_GET,
+	Q_PROCESSED_ADD,
+	Q_QUEUE_ADD,
+	Q_QUEUE_COUNT,
+	Q_COUNT
+};
+
+static const struct {
+	const char	*what;	/* names the step in diagnostics */
+	const char	*sql;
+} queries[Q_COUNT] = {
+	[Q_BEGIN] = { "begin", "BEGIN IMMEDIATE" },
+	[Q_COMMIT] = { "commit", "COMMIT" },
+	[Q_PUT_BEGIN] = { "save profile", "SAVEPOINT put" },
+	[Q_PUT_UNDO] = { "undo profile", "ROLLBACK TO put" },
+	[Q_PUT_END] = { "save profile", "RELEASE put" },
+	[Q_VERSION] = { "schema version", "PRAGMA user_version" },
+	[Q_PROFILE_FIND] = { "find profile",
+	    PROFILE_SELECT " FROM address x JOIN profile p ON p.id = x.profile_id"
+	    " WHERE x.email = ?1" },
+	[Q_PROFILE_GET] = { "get profile",
+	    PROFILE_SELECT " FROM profile p WHERE p.id = ?1" },
+	[Q_PROFILE_EACH] = { "list profiles",
+	    PROFILE_SELECT " FROM profile p ORDER BY p.email COLLATE NOCASE" },
+	[Q_PROFILE_KEY] = { "find profile",
+	    "SELECT id, " FLAG_COLS " FROM profile WHERE email = ?1" },
+	[Q_PROFILE_FLAGS] = { "get flags",
+	    "SELECT id, " FLAG_COLS " FROM profile WHERE id = ?1" },
+	/* Flags are left alone on update: flags_write() records their change. */
+	[Q_PROFILE_PUT] = { "save profile",
+	    "INSERT INTO profile (email, name, company, phone, address, country,"
+	    "  products, " FLAG_COLS ", created, updated)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)"
+	    " ON CONFLICT (email) DO UPDATE SET email = excluded.email,"
+	    "  name = excluded.name, company = excluded.company,"
+	    "  phone = excluded.phone, address = excluded.address,"
+	    "  country = excluded.country, products = excluded.products,"
+	    "  updated = excluded.updated" },
+	[Q_FLAGS_SET] = { "set flags",
+	    "UPDATE profile SET (" FLAG_COLS ", updated) = (?2, ?3, ?4, ?5)"
+	    " WHERE id = ?1" },
+	[Q_ADDR_CLEAR] = { "save addresses",
+	    "DELETE FROM address WHERE profile_id = ?1" },
+	[Q_ADDR_OWNER] = { "find address",
+	    "SELECT a.profile_id, p.email FROM address a"
+	    " JOIN profile p ON p.id = a.profile_id WHERE a.email = ?1" },
+	[Q_ADDR_ADD] = { "save address",
+	    "INSERT INTO address (email, profile_id, is_primary)"
+	    " VALUES (?1, ?2, ?3)" },
+	[Q_HISTORY_ADD] = { "record history",
+	    "INSERT INTO history (profile_id, flag, old_value, new_value, time,"
+	    "  message_id, rule, operator)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" },
+	[Q_HISTORY_EACH] = { "list history",
+	    "SELECT id, flag, old_value, new_value, time, message_id, rule,"
+	    "  operator FROM history WHERE profile_id = ?1 ORDER BY id" },
+	[Q_PROCESSED_GET] = { "find processed message",
+	    "SELECT outcome, file, action, rule, profile FROM processed"
+	    " WHERE key = ?1" },
+	[Q_PROCESSED_ADD] = { "record processed message",
+	    "INSERT INTO processed (key, message_id, outcome, file, action,"
+	    "  rule, profile, time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" },
+	[Q_QUEUE_ADD] = { "queue message",
+	    "INSERT INTO queue (received, message_id, sender, subject, action,"
+	    "  rule, reason, profile_id, raw)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULLIF(?8, 0), ?9)" },
+	[Q_QUEUE_COUNT] = { "count queue",
+	    "SELECT count(*) FROM queue WHERE state = 'open'" },
+};
+
+struct store {
+	sqlite3		*db;
+	char		*path;
+	int		 version;
+	sqlite3_stmt	*st[Q_COUNT];	/* prepared on first use */
+};
+
+/*
+ * The one place SQLite results become exit codes (see store.h).
+ * Prints "path: what: sqlite's message".
+ */
+static int
+db_fail(struct store *s, int rc, const char *what)
+{
+	int ex, err;
+
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_PROTOCOL:
+	case SQLITE_FULL:
+	case SQLITE_NOMEM:
+		ex = EX_TEMPFAIL;
+		break;
+	case SQLITE_CONSTRAINT:
+	case SQLITE_MISMATCH:
+	case SQLITE_TOOBIG:
+		ex = EX_DATAERR;
+		break;
+	case SQLITE_IOERR:
+		/* ENOSPC in fsync, truncate or the shm file comes as an I/O error. */
+		err = s->db ? sqlite3_system_errno(s->db) : 0;
+		ex = rc == SQLITE_IOERR_NOMEM || err == ENOSPC || err == EDQUOT ?
+		    EX_TEMPFAIL : EX_IOERR;
+		break;
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_NOLFS:
+		ex = EX_IOERR;
+		break;
+	default:
+		ex = EX_SOFTWARE;
+		break;
+	}
+	mo_warn("%s: %s: %s", s->path, what,
+	    s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+	return ex;
+}
+
+static int
+exec(struct store *s, const char *sql, const char *what)
+{
+	int rc;
+
+	if ((rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL)) != SQLITE_OK)
+		return db_fail(s, rc, what);
+	return 0;
+}
+
+/* Reset query q and drop its bindings, which point into the caller's strings. */
+static void
+q_done(struct store *s, enum q q)
+{
+	if (s->st[q] == NULL)
+		return;
+	sqlite3_reset(s->st[q]);
+	sqlite3_clear_bindings(s->st[q]);
+}
+
+/*
+ * Step query q once. With a row, *row is 1 and the row stays readable
+ * until the next q_step or q_done; otherwise *row is 0 and the query is
+ * done. row may be NULL when nobody reads the rows.
+ */
+static int
+q_step(struct store *s, enum q q, int *row)
+{
+	int rc, ret = 0;
+
+	rc = sqlite3_step(s->st[q]);
+	if (row != NULL)
+		*row = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW && row != NULL)
+		return 0;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ret = db_fail(s, rc, queries[q].what);
+	q_done(s, q);
+	return ret;
+}
+
+/*
+ * Prepare query q on first use, bind the arguments fmt describes and
+ * step once (see q_step). fmt has one letter per parameter: 's' text,
+ * 'i' int, 'l' int64_t, 'b' blob as (const void *, size_t); a NULL
+ * pointer binds NULL. Bound strings must outlive the query's use.
+ */
+static int
+q_run(struct store *s, enum q q, int *row, const char *fmt, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	const void *blob;
+	int i, rc = SQLITE_OK, ret = 0;
+
+	if (row != NULL)
+		*row = 0;
+	if (s->st[q] == NULL && (rc = sqlite3_prepare_v3(s->db,
+	    queries[q].sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st[q],
+	    NULL)) != SQLITE_OK)
+		return db_fail(s, rc, queries[q].what);
+	st = s->st[q];
+	va_start(ap, fmt);
+	for (i = 1; rc == SQLITE_OK && fmt[i - 1] != '\0'; i++) {
+		switch (fmt[i - 1]) {
+		case 's':
+			rc = sqlite3_bind_text(st, i, va_arg(ap, const char *),
+			    -1, SQLITE_STATIC);
+			break;
+		case 'i':
+			rc = sqlite3_bind_int(st, i, va_arg(ap, int));
+			break;
+		case 'l':
+			rc = sqlite3_bind_int64(st, i, va_arg(ap, int64_t));
+			break;
+		case 'b':
+			blob = va_arg(ap, const void *);
+			rc = sqlite3_bind_blob64(st, i, blob,
+			    va_arg(ap, size_t), SQLITE_STATIC);
+			break;
+		default:
+			rc = SQLITE_MISUSE;
+			break;
+		}
+	}
+	va_end(ap);
+	if (rc != SQLITE_OK) {
+		ret = db_fail(s, rc, queries[q].what);
+		q_done(s, q);
+		return ret;
+	}
+	return q_step(s, q, row);
+}
+
+static const char *
+col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* The FLAG_COLS at columns i.. as FLAG_* bits. */
+static unsigned
+flags_row(sqlite3_stmt *st, int i)
+{
+	unsigned flags = 0;
+
+	for (int f = 0; f < FLAG_COUNT; f++)
+		if (sqlite3_column_int(st, i + f))
+			flags |= flag_bit(f);
+	return flags;
+}
+
+/* Flag f of flags as the 0/1 its column holds. */
+static int
+flag_val(unsigned flags, int f)
+{
+	return (flags & flag_bit(f)) != 0;
+}
+
+/* Tests shorten the wait for a lock; a bad value keeps the default. */
+static int
+busy_timeout(void)
+{
+	const char *e = getenv("MAILOPT_BUSY_TIMEOUT");
+	char *end;
+	long v;
+
+	if (e == NULL || *e == '\0')
+		return BUSY_TIMEOUT_MS;
+	errno = 0;
+	v = strtol(e, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 0 || v > INT_MAX)
+		return BUSY_TIMEOUT_MS;
+	return (int)v;
+}
+
+/* Make the directory of path, unless it exists; the umask makes it 0700. */
+static int
+make_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int ret = 0;
+
+	if (slash == NULL || slash == path)
+		return 0;
+	dir = xstrndup(path, (size_t)(slash - path));
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		mo_warn_errno("%s", dir);
+		ret = EX_IOERR;
+	}
+	free(dir);
+	return ret;
+}
+
+/*
+ * Bring the schema to the current version, or, without create, only
+ * check it: a delivery must not pay for (or race) an upgrade.
+ */
+static int
+migrate(struct store *s, int create)
+{
+	const int current = (int)NITEMS(migrations);
+	char what[64], sql[64];
+	int ret, row, v;
+
+	if (create && (ret = store_begin(s)) != 0)
+		return ret;
+	if ((ret = q_run(s, Q_VERSION, &row, "")) != 0)
+		goto out;
+	v = row ? sqlite3_column_int(s->st[Q_VERSION], 0) : 0;
+	q_done(s, Q_VERSION);
+	if (v > current) {
+		mo_warn("%s: schema version %d is newer than this mailopt's %d",
+		    s->path, v, current);
+		ret = EX_CONFIG;
+		goto out;
+	}
+	if (v < current && !create) {
+		mo_warn("%s: schema version %d is older than %d: run mailopt init",
+		    s->path, v, current);
+		ret = EX_CONFIG;
+		goto out;
+	}
+	for (; v < current; v++) {
+		snprintf(what, sizeof what, "migrate to version %d", v + 1);
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
+		if ((ret = exec(s, migrations[v], what)) != 0 ||
+		    (ret = exec(s, sql, what)) != 0)
+			goto out;
+	}
+	s->version = v;
+	if (create)
+		ret = store_commit(s);
+out:
+	if (ret != 0)
+		store_rollback(s);
+	return ret;
+}
+
+int
+store_open(const char *path, int create, struct store **out)
+{
+	struct store *s;
+	struct stat sb;
+	mode_t omask;
+	int rc, ret;
+
+	*out = NULL;
+	if (!create && stat(path, &sb) == -1 && errno == ENOENT) {
+		mo_warn("%s: database missing: run mailopt init", path);
+		return EX_CONFIG;
+	}
+	s = xcalloc(1, sizeof *s);
+	s->path = xstrdup(path);
+	/* SQLite makes -wal and -shm at first access: keep the mask till the schema is read. */
+	omask = umask(077);
+	if (create && (ret = make_dir(path)) != 0)
+		goto out;
+	rc = sqlite3_open_v2(path, &s->db,
+	    SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), NULL);
+	if (rc != SQLITE_OK) {
+		ret = db_fail(s, rc, "open");
+		goto out;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	/* Before any pragma: they take locks too. */
+	sqlite3_busy_timeout(s->db, busy_timeout());
+	/* WAL lets deliveries read while a sweep writes; it sticks to the file. */
+	if (create && (ret = exec(s, "PRAGMA journal_mode = WAL",
+	    "set journal mode")) != 0)
+		goto out;
+	/* Opt-outs are evidence: a commit must survive a crash. */
+	if ((ret = exec(s, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON",
+	    "set pragmas")) != 0)
+		goto out;
+	ret = migrate(s, create);
+out:
+	umask(omask);
+	if (ret != 0) {
+		store_free(s);
+		s = NULL;
+	}
+	*out = s;
+	return ret;
+}
+
+void
+store_free(struct store *s)
+{
+	if (s == NULL)
+		return;
+	if (s->db != NULL)
+		store_rollback(s);
+	for (size_t i = 0; i < NITEMS(s->st); i++)
+		sqlite3_finalize(s->st[i]);
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+int
+store_version(struct store *s)
+{
+	return s->version;
+}
+
+/*
+ * IMMEDIATE takes the write lock at once, under the busy timeout; a
+ * deferred transaction would fail busy when it first writes.
+ */
+int
+store_begin(struct store *s)
+{
+	return q_run(s, Q_BEGIN, NULL, "");
+}
+
+/* A failed commit leaves the transaction open: end it, nothing was written. */
+int
+store_commit(struct store *s)
+{
+	int ret;
+
+	if ((ret = q_run(s, Q_COMMIT, NULL, "")) != 0)
+		store_rollback(s);
+	return ret;
+}
+
+void
+store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* A write outside store_begin() would commit alone, before its caller decided. */
+static int
+need_tx(struct store *s, const char *what)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		return 0;
+	mo_warn("%s: %s: not inside a transaction", s->path, what);
+	return EX_SOFTWARE;
+}
+
+void
+profile_clear(struct profile *p)
+{
+	free(p->email);
+	free(p->other_emails);
+	free(p->name);
+	free(p->company);
+	free(p->phone);
+	free(p->address);
+	free(p->country);
+	free(p->products);
+	memset(p, 0, sizeof *p);
+}
+
+/* Copy the PROFILE_SELECT row of st into *p. */
+static void
+profile_row(sqlite3_stmt *st, struct profile *p)
+{
+	const char *other = col_text(st, 2);
+
+	memset(p, 0, sizeof *p);
+	p->id = sqlite3_column_int64(st, 0);
+	p->email = xstrdup(col_text(st, 1));
+	p->other_emails = xstrdup(other ? other : "");
+	p->name = xstrdup(col_text(st, 3));
+	p->company = xstrdup(col_text(st, 4));
+	p->phone = xstrdup(col_text(st, 5));
+	p->address = xstrdup(col_text(st, 6));
+	p->country = xstrdup(col_text(st, 7));
+	p->products = xstrdup(col_text(st, 8));
+	p->flags = flags_row(st, 9);
+}
+
+int
+store_profile_find(struct store *s, const char *address, struct profile *p,
+    int *found)
+{
+	int ret;
+
+	if ((ret = q_run(s, Q_PROFILE_FIND, found, "s", address)) == 0 &&
+	    *found)
+		profile_row(s->st[Q_PROFILE_FIND], p);
+	q_done(s, Q_PROFILE_FIND);
+	return ret;
+}
+
+int
+store_profile_get(struct store *s, int64_t id, struct profile *p, int *found)
+{
+	int ret;
+
+	if ((ret = q_run(s, Q_PROFILE_GET, found, "l", id)) == 0 && *found)
+		profile_row(s->st[Q_PROFILE_GET], p);
+	q_done(s, Q_PROFILE_GET);
+	return ret;
+}
+
+/* Move profile id from flags old to new, with a history row per changed flag. */
+static int
+flags_write(struct store *s, int64_t id, unsigned old, unsigned new,
+    const struct why *why, int64_t now)
+{
+	int ret = 0;
+
+	if (old == new)
+		return 0;
+	for (int f = 0; f < FLAG_COUNT && ret == 0; f++)
+		if ((old ^ new) & flag_bit(f))
+			ret = q_run(s, Q_HISTORY_ADD, NULL, "lsiilsss", id,
+			    flag_name(f), flag_val(old, f), flag_val(new, f),
+			    now, why->message_id, why->rule, why->operator);
+	if (ret == 0)
+		ret = q_run(s, Q_FLAGS_SET, NULL, "liiil", id, flag_val(new, 0),
+		    flag_val(new, 1), flag_val(new, 2), now);
+	return ret;
+}
+
+/* Give address to profile id, unless another profile has it. */
+static int
+address_add(struct store *s, int64_t id, const char *addr, int primary)
+{
+	sqlite3_stmt *st;
+	int ret, row;
+
+	if ((ret = q_run(s, Q_ADDR_OWNER, &row, "s", addr)) != 0)
+		return ret;
+	if (!row)
+		return q_run(s, Q_ADDR_ADD, NULL, "sli", addr, id, primary);
+	/* Its own address listed twice is harmless. */
+	st = s->st[Q_ADDR_OWNER];
+	if (sqlite3_column_int64(st, 0) != id) {
+		mo_warn("%s: address %s belongs to another profile (%s)",
+		    s->path, addr, col_text(st, 1));
+		ret = EX_DATAERR;
+	}
+	q_done(s, Q_ADDR_OWNER);
+	return ret;
+}
+
+static int
+profile_put(struct store *s, const struct profile *p, const char *who)
+{
+	const struct why why = { NULL, NULL, who };
+	const int64_t now = mo_now();
+	const unsigned new = p->flags & FLAG_ALL;
+	char *list = NULL, *addr, *last;
+	int64_t id = 0;
+	unsigned old = new;
+	int ret, found;
+
+	if (p->email == NULL || *p->email == '\0') {
+		mo_warn("%s: profile without an email address", s->path);
+		return EX_DATAERR;
+	}
+	if ((ret = q_run(s, Q_PROFILE_KEY, &found, "s", p->email)) != 0)
+		goto out;
+	if (found) {
+		id = sqlite3_column_int64(s->st[Q_PROFILE_KEY], 0);
+		old = flags_row(s->st[Q_PROFILE_KEY], 1);
+	}
+	q_done(s, Q_PROFILE_KEY);
+	if ((ret = q_run(s, Q_PROFILE_PUT, NULL, "sssssssiiil", p->email,
+	    p->name, p->company, p->phone, p->address, p->country, p->products,
+	    flag_val(old, 0), flag_val(old, 1), flag_val(old, 2), now)) != 0)
+		goto out;
+	if (!found)
+		id = sqlite3_last_insert_rowid(s->db);
+	if ((ret = flags_write(s, id, old, new, &why, now)) != 0 ||
+	    (ret = q_run(s, Q_ADDR_CLEAR, NULL, "l", id)) != 0 ||
+	    (ret = address_add(s, id, p->email, 1)) != 0)
+		goto out;
+	list = xstrdup(p->other_emails ? p->other_emails : "");
+	for (addr = strtok_r(list, ";", &last); addr != NULL && ret == 0;
+	    addr = strtok_r(NULL, ";", &last))
+		if (*str_trim(addr) != '\0')
+			ret = address_add(s, id, addr, 0);
+out:
+	free(list);
+	return ret;
+}
+
+/* In a savepoint so that a refused profile leaves the transaction as it was. */
+int
+store_profile_put(struct store *s, const struct profile *p, const char *who)
+{
+	int ret;
+
+	if ((ret = need_tx(s, "save profile")) != 0 ||
+	    (ret = q_run(s, Q_PUT_BEGIN, NULL, "")) != 0)
+		return ret;
+	if ((ret = profile_put(s, p, who)) != 0)
+		(void)q_run(s, Q_PUT_UNDO, NULL, "");
+	(void)q_run(s, Q_PUT_END, NULL, "");
+	return ret;
+}
+
+int
+store_profile_each(struct store *s,
+    int (*fn)(const struct profile *, void *), void *arg)
+{
+	struct profile p;
+	int ret, row;
+
+	for (ret = q_run(s, Q_PROFILE_EACH, &row, ""); ret == 0 && row;
+	    ret = q_step(s, Q_PROFILE_EACH, &row)) {
+		profile_row(s->st[Q_PROFILE_EACH], &p);
+		ret = fn(&p, arg);
+		profile_clear(&p);
+		if (ret != 0)
+			break;
+	}
+	q_done(s, Q_PROFILE_EACH);
+	return ret;
+}
+
+int
+store_set_flags(struct store *s, int64_t profile_id, unsigned mask,
+    int value, const struct why *why, unsigned *changed)
+{
+	static const struct why nobody;
+	unsigned old, new;
+	int ret, found;
+
+	*changed = 0;
+	if ((ret = need_tx(s, "set flags")) != 0 ||
+	    (ret = q_run(s, Q_PROFILE_FLAGS, &found, "l", profile_id)) != 0)
+		return ret;
+	old = found ? flags_row(s->st[Q_PROFILE_FLAGS], 1) : 0;
+	q_done(s, Q_PROFILE_FLAGS);
+	if (!found) {
+		mo_warn("%s: set flags: no profile %lld", s->path,
+		    (long long)profile_id);
+		return EX_DATAERR;
+	}
+	new = value ? old | (mask & FLAG_ALL) : old & ~mask;
+	if ((ret = flags_write(s, profile_id, old, new, why ? why : &nobody,
+	    mo_now())) == 0)
+		*changed = old ^ new;
+	return ret;
+}
+
+int
+store_history_each(struct store *s, int64_t profile_id,
+    int (*fn)(const struct history *, void *), void *arg)
+{
+	sqlite3_stmt *st;
+	struct history h;
+	int ret, row;
+
+	for (ret = q_run(s, Q_HISTORY_EACH, &row, "l", profile_id);
+	    ret == 0 && row; ret = q_step(s, Q_HISTORY_EACH, &row)) {
+		st = s->st[Q_HISTORY_EACH];
+		h.id = sqlite3_column_int64(st, 0);
+		h.flag = col_text(st, 1);
+		h.old_value = sqlite3_column_int(st, 2);
+		h.new_value = sqlite3_column_int(st, 3);
+		h.time = sqlite3_column_int64(st, 4);
+		h.message_id = col_text(st, 5);
+		h.rule = col_text(st, 6);
+		h.operator = col_text(st, 7);
+		if ((ret = fn(&h, arg)) != 0)
+			break;
+	}
+	q_done(s, Q_HISTORY_EACH);
+	return ret;
+}
+
+void
+processed_clear(struct processed *p)
+{
+	free(p->outcome);
+	free(p->file);
+	free(p->action);
+	free(p->rule);
+	free(p->profile);
+	memset(p, 0, sizeof *p);
+}
+
+int
+store_processed_get(struct store *s, const char *key, struct processed *out,
+    int *found)
+{
+	sqlite3_stmt *st;
+	int ret;
+
+	if ((ret = q_run(s, Q_PROCESSED_GET, found, "s", key)) == 0 &&
+	    *found) {
+		st = s->st[Q_PROCESSED_GET];
+		out->outcome = xstrdup(col_text(st, 0));
+		out->file = xstrdup(col_text(st, 1));
+		out->action = xstrdup(col_text(st, 2));
+		out->rule = xstrdup(col_text(st, 3));
+		out->profile = xstrdup(col_text(st, 4));
+	}
+	q_done(s, Q_PROCESSED_GET);
+	return ret;
+}
+
+int
+store_processed_add(struct store *s, const char *key, const char *message_id,
+    const struct processed *p)
+{
+	int ret;
+
+	if ((ret = need_tx(s, "record processed message")) != 0)
+		return ret;
+	return q_run(s, Q_PROCESSED_ADD, NULL, "sssssssl", key, message_id,
+	    p->outcome, p->file, p->action, p->rule, p->profile,
+	    (int64_t)mo_now());
+}
+
+int
+store_queue_add(struct store *s, const struct queue_entry *e, int64_t *id)
+{
+	int ret;
+
+	if ((ret = need_tx(s, "queue message")) != 0 ||
+	    (ret = q_run(s, Q_QUEUE_ADD, NULL, "lsssssslb", e->received,
+	    e->message_id, e->sender, e->subject, e->action, e->rule,
+	    e->reason, e->profile_id, e->raw, e->rawlen)) != 0)
+		return ret;
+	if (id != NULL)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int
+store_queue_count(struct store *s, int64_t *n)
+{
+	int ret, row;
+
+	*n = 0;
+	if ((ret = q_run(s, Q_QUEUE_COUNT, &row, "")) == 0 && row)
+		*n = sqlite3_column_int64(s->st[Q_QUEUE_COUNT], 0);
+	q_done(s, Q_QUEUE_COUNT);
+	return ret;
+}

@@ -1,0 +1,127 @@
+/* store.h — the SQLite database: profiles, flag history, processed messages, the review queue. All SQL lives here. */
+#ifndef MAILOPT_STORE_H
+#define MAILOPT_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+/*
+ * Every int-returning function below returns 0 on success or an exit
+ * code from sysexits.h, having printed "prog: what: why" already:
+ * EX_TEMPFAIL when the database stayed busy past its timeout or the
+ * disk is full (the caller must leave its message where it was),
+ * EX_DATAERR for data the schema refuses, EX_IOERR/EX_SOFTWARE otherwise.
+ */
+
+/*
+ * Open the database at path. With create, make a missing file (mode
+ * 0600, its directory 0700 when missing), set WAL, and migrate the
+ * schema to the current version (PRAGMA user_version, inside BEGIN
+ * IMMEDIATE). Without create, a missing file or an old schema is
+ * EX_CONFIG ("run mailopt init"). Caller owns *out (store_free).
+ */
+int	 store_open(const char *path, int create, struct store **out);
+/* Accepts NULL; rolls back an open transaction. */
+void	 store_free(struct store *s);
+/* Schema version in the file. */
+int	 store_version(struct store *s);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. rollback never fails loudly. */
+int	 store_begin(struct store *s);
+int	 store_commit(struct store *s);
+void	 store_rollback(struct store *s);
+
+/* A profile. Strings are owned by the struct: profile_clear frees them. */
+struct profile {
+	int64_t	 id;
+	char	*email;		/* primary address, as imported */
+	char	*other_emails;	/* further addresses, ';'-joined, "" if none */
+	char	*name, *company, *phone, *address, *country, *products;
+	unsigned flags;		/* FLAG_* bits set = allowed */
+};
+void	 profile_clear(struct profile *p);
+
+/*
+ * Find the profile owning address (primary or further, ASCII
+ * case-insensitive). *found is 1 and *p filled (caller clears) or 0.
+ */
+int	 store_profile_find(struct store *s, const char *address,
+	    struct profile *p, int *found);
+/* Same by id. */
+int	 store_profile_get(struct store *s, int64_t id, struct profile *p,
+	    int *found);
+/*
+ * Insert a profile, or update the one whose primary email matches
+ * (case-insensitive): fields and the further addresses are replaced.
+ * A flag that changes gets a history row with operator `who`.
+ * An address that belongs to another profile is EX_DATAERR.
+ * Must run inside a transaction.
+ */
+int	 store_profile_put(struct store *s, const struct profile *p,
+	    const char *who);
+/* Call fn for every profile ordered by primary email; stop and return fn's nonzero. */
+int	 store_profile_each(struct store *s,
+	    int (*fn)(const struct profile *, void *), void *arg);
+
+/* Why a flag changed: message and rule, or operator. Any may be NULL. */
+struct why {
+	const char	*message_id;
+	const char	*rule;
+	const char	*operator;
+};
+
+/*
+ * Set every flag in mask to value (0/1) on the profile, appending one
+ * history row per flag that actually changes. *changed gets the bits
+ * that changed. Must run inside a transaction.
+ */
+int	 store_set_flags(struct store *s, int64_t profile_id, unsigned mask,
+	    int value, const struct why *why, unsigned *changed);
+
+struct history {
+	int64_t		 id;
+	const char	*flag;		/* column name */
+	int		 old_value, new_value;
+	int64_t		 time;		/* seconds since the epoch */
+	const char	*message_id, *rule, *operator;	/* may be NULL */
+};
+/* Call fn for each history row of the profile, oldest first. */
+int	 store_history_each(struct store *s, int64_t profile_id,
+	    int (*fn)(const struct history *, void *), void *arg);
+
+/*
+ * Processed messages, for duplicate detection and for finishing an
+ * interrupted sweep. key is "mid:<Message-ID>" or "sha256:<hex>".
+ * file is the Maildir base name (before ':') that was processed, or
+ * NULL for stdin. Strings in *out are owned by the caller (free).
+ */
+struct processed {
+	char	*outcome;
+	char	*file;
+	char	*action, *rule, *profile;
+};
+void	 processed_clear(struct processed *p);
+int	 store_processed_get(struct store *s, const char *key,
+	    struct processed *out, int *found);
+int	 store_processed_add(struct store *s, const char *key,
+	    const char *message_id, const struct processed *p);
+
+/* A request waiting for an operator. Strings are borrowed for the call. */
+struct queue_entry {
+	int64_t		 id;
+	int64_t		 received;	/* seconds since the epoch */
+	const char	*message_id, *sender, *subject;
+	const char	*action, *rule, *reason;
+	int64_t		 profile_id;	/* 0 when none */
+	const char	*raw;		/* the whole message */
+	size_t		 rawlen;
+};
+/* Add an open entry; *id gets its id (may be NULL). In a transaction. */
+int	 store_queue_add(struct store *s, const struct queue_entry *e,
+	    int64_t *id);
+/* Number of open entries. */
+int	 store_queue_count(struct store *s, int64_t *n);
+
+#endif

@@ -1,0 +1,2 @@
+/* strip.c */
+#include "config.h"

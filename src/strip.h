@@ -1,0 +1,3 @@
+#ifndef MAILOPT_STRIP_H
+#define MAILOPT_STRIP_H
+#endif

@@ -1,0 +1,80 @@
+/* util.h — allocation, growable buffers, strings and diagnostics shared by every module. */
+#ifndef MAILOPT_UTIL_H
+#define MAILOPT_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* Name used in diagnostics; main() sets it. */
+extern const char *progname;
+
+/* Print "prog: fmt\n" to stderr. */
+void mo_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Same, with ": strerror(errno)" appended. */
+void mo_warn_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Allocation that cannot fail: on exhaustion the process exits 75
+ * (EX_TEMPFAIL) so the MTA retries and nothing is lost.
+ */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);            /* NULL in, NULL out */
+char *xstrndup(const char *s, size_t n);
+/* Heap string from a format; never NULL. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * A growable byte buffer, always NUL-terminated once anything was
+ * added (s may be NULL while len == 0). The caller owns s; buf_free
+ * releases it, buf_steal hands it over (never NULL) and resets.
+ */
+struct buf {
+	char	*s;
+	size_t	 len;
+	size_t	 cap;
+};
+void	 buf_add(struct buf *b, const void *p, size_t n);
+void	 buf_adds(struct buf *b, const char *s);
+void	 buf_addc(struct buf *b, int c);
+void	 buf_printf(struct buf *b, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 buf_reset(struct buf *b);
+void	 buf_free(struct buf *b);
+char	*buf_steal(struct buf *b);
+/* Pointer to the contents: "" when empty. */
+const char *buf_str(const struct buf *b);
+
+/*
+ * Read all of fd into out, but never more than cap bytes plus one:
+ * *over is set when the input is longer than cap (out then holds the
+ * first cap bytes and the rest is drained so a pipe writer does not
+ * block). Returns 0, or -1 with errno set.
+ */
+int	 read_fd_capped(int fd, size_t cap, struct buf *out, int *over);
+
+/* ASCII case helpers; they never touch bytes >= 0x80. */
+int	 ascii_casecmp(const char *a, const char *b);
+int	 ascii_ncasecmp(const char *a, const char *b, size_t n);
+char	*ascii_lower(char *s);                 /* in place, returns s */
+/* Case-insensitive ASCII substring search; NULL when absent. */
+const char *ascii_casestr(const char *hay, const char *needle);
+
+/* Trim ASCII white space on both ends, in place; returns s. */
+char	*str_trim(char *s);
+
+/* Nonzero when s[0..n) is well-formed UTF-8. */
+int	 utf8_valid(const char *s, size_t n);
+
+/*
+ * The current time. MAILOPT_NOW (seconds since the epoch) overrides the
+ * clock so tests can pin it; nothing else should read time() directly.
+ */
+time_t	 mo_now(void);
+
+/* Lowercase hex SHA-256 of data, into out (65 bytes). */
+void	 sha256_hex(const void *data, size_t len, char out[65]);
+
+#endif

@@ -1,0 +1,125 @@
+# lib.sh — shared setup and TAP helpers for the tests/*.t scripts.
+#
+# Each script: . "$srcdir/tests/lib.sh", then plain commands and the
+# helpers below, then done_testing. Every script gets a private scratch
+# directory $T (removed on exit), its own database and an empty config,
+# with the rules from the source tree.
+# MAILOPT_WRAPPER (e.g. "valgrind -q --error-exitcode=99") runs the
+# binary under a checker.
+
+: "${srcdir:=.}"
+: "${MAILOPT:=$PWD/mailopt}"
+: "${SHARED:=$srcdir/../shared}"
+export LC_ALL=C.UTF-8
+
+mkdir -p tests/tmp
+T=$(mktemp -d "$PWD/tests/tmp/t.XXXXXX") || exit 99
+T=$(cd "$T" && pwd)
+trap 'rm -rf "$T"' EXIT
+FIX="$srcdir/tests/fixtures"
+SAMPLES="$srcdir/maildir-samples"
+
+MAILOPT_DB="$T/db/mailopt.db"
+MAILOPT_RULES="$srcdir/rules"
+MAILOPT_CONFIG="$T/mailopt.conf"
+export MAILOPT_DB MAILOPT_RULES MAILOPT_CONFIG
+unset MAILOPT_NOW MAILOPT_TEST_DIE_AT
+: > "$MAILOPT_CONFIG"
+
+tap_n=0
+tap_failed=0
+
+# mo ARGS: the mailopt under test.
+mo() {
+	$MAILOPT_WRAPPER "$MAILOPT" "$@"
+}
+
+# pass DESC / fail DESC [DIAG]
+pass() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $1"
+}
+fail() {
+	tap_n=$((tap_n + 1))
+	tap_failed=$((tap_failed + 1))
+	echo "not ok $tap_n - $1"
+	[ -z "$2" ] || printf '%s\n' "$2" | sed 's/^/#   /'
+}
+
+# is GOT WANT DESC
+is() {
+	if [ "$1" = "$2" ]; then
+		pass "$3"
+	else
+		fail "$3" "got:  '$1'
+want: '$2'"
+	fi
+}
+
+# like GOT FIXED-STRING DESC
+like() {
+	case $1 in
+	*"$2"*) pass "$3" ;;
+	*) fail "$3" "'$1'
+does not contain '$2'" ;;
+	esac
+}
+
+# unlike GOT FIXED-STRING DESC
+unlike() {
+	case $1 in
+	*"$2"*) fail "$3" "'$1'
+contains '$2'" ;;
+	*) pass "$3" ;;
+	esac
+}
+
+# exits CODE DESC CMD...: the command's exit status is CODE.
+# Its stdout and stderr are kept in $T/out and $T/err.
+exits() {
+	want=$1 desc=$2
+	shift 2
+	"$@" >"$T/out" 2>"$T/err"
+	got=$?
+	if [ "$got" = "$want" ]; then
+		pass "$desc"
+	else
+		fail "$desc" "exit $got, want $want
+stderr: $(head -c 2000 "$T/err")"
+	fi
+}
+
+# mkmaildir DIR: an empty Maildir.
+mkmaildir() {
+	mkdir -p "$1/cur" "$1/new" "$1/tmp"
+}
+
+# count DIR: regular files in DIR (0 when it does not exist).
+count() {
+	if [ -d "$1" ]; then
+		find "$1" -maxdepth 1 -type f | wc -l | tr -d ' '
+	else
+		echo 0
+	fi
+}
+
+# flag EMAIL FLAG: "true" or "false" as profile show --json says.
+flag() {
+	mo profile show "$1" --json | sed -n "s/.*\"$2\":\([a-z]*\).*/\1/p"
+}
+
+# sql QUERY: read the test database directly (for asserting history rows).
+sql() {
+	sqlite3 -batch -noheader "$MAILOPT_DB" "$1"
+}
+
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+done_testing() {
+	echo "1..$tap_n"
+	[ "$tap_failed" = 0 ]
+	exit $?
+}
