@@ -414,3 +414,285 @@ mime_header_decode(const char *s, size_t n)
 	buf_free(&p.bytes);
 	return str_trim(buf_steal(&out));
 }
+
+/* The lowercase "type/subtype" of a libetpan content type. */
+static char *
+content_type_str(const struct mailmime_content *ct)
+{
+	const char *type = "text", *sub = "plain";
+
+	if (ct == NULL || ct->ct_type == NULL)
+		return xstrdup("text/plain");
+	if (ct->ct_subtype != NULL)
+		sub = ct->ct_subtype;
+	if (ct->ct_type->tp_type == MAILMIME_TYPE_DISCRETE_TYPE) {
+		const struct mailmime_discrete_type *d =
+		    ct->ct_type->tp_data.tp_discrete_type;
+
+		switch (d->dt_type) {
+		case MAILMIME_DISCRETE_TYPE_TEXT:	type = "text"; break;
+		case MAILMIME_DISCRETE_TYPE_IMAGE:	type = "image"; break;
+		case MAILMIME_DISCRETE_TYPE_AUDIO:	type = "audio"; break;
+		case MAILMIME_DISCRETE_TYPE_VIDEO:	type = "video"; break;
+		case MAILMIME_DISCRETE_TYPE_APPLICATION:
+			type = "application";
+			break;
+		default:
+			type = d->dt_extension ? d->dt_extension : "x-unknown";
+			break;
+		}
+	} else {
+		const struct mailmime_composite_type *c =
+		    ct->ct_type->tp_data.tp_composite_type;
+
+		if (c->ct_type == MAILMIME_COMPOSITE_TYPE_MESSAGE)
+			type = "message";
+		else if (c->ct_type == MAILMIME_COMPOSITE_TYPE_MULTIPART)
+			type = "multipart";
+		else
+			type = c->ct_token ? c->ct_token : "x-unknown";
+	}
+	return ascii_lower(xasprintf("%s/%s", type, sub));
+}
+
+static int
+is_attachment(const struct mailmime *mm)
+{
+	clistiter *it;
+
+	if (mm->mm_mime_fields == NULL)
+		return 0;
+	for (it = clist_begin(mm->mm_mime_fields->fld_list); it;
+	    it = clist_next(it)) {
+		const struct mailmime_field *f = clist_content(it);
+
+		if (f->fld_type == MAILMIME_FIELD_DISPOSITION &&
+		    f->fld_data.fld_disposition != NULL &&
+		    f->fld_data.fld_disposition->dsp_type != NULL &&
+		    f->fld_data.fld_disposition->dsp_type->dsp_type ==
+		    MAILMIME_DISPOSITION_TYPE_ATTACHMENT)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+is_report_type(const char *type)
+{
+	/* the global- forms are RFC 6533's internationalised reports */
+	static const char *const reports[] = {
+		"multipart/report",
+		"message/delivery-status",
+		"message/disposition-notification",
+		"message/feedback-report",
+		"message/global-delivery-status",
+		"message/global-disposition-notification",
+	};
+
+	for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++)
+		if (strcmp(type, reports[i]) == 0)
+			return 1;
+	return 0;
+}
+
+struct walk {
+	int			 max_depth;
+	int			 report;
+	const struct mailmime	*plain, *html;
+};
+
+static void
+walk(const struct mailmime *mm, int depth, int forwarded, struct walk *w)
+{
+	clistiter *it;
+	char *type;
+
+	if (mm == NULL || depth > w->max_depth)
+		return;
+	type = content_type_str(mm->mm_content_type);
+	if (is_report_type(type))
+		w->report = 1;
+	switch (mm->mm_type) {
+	case MAILMIME_MULTIPLE:
+		for (it = clist_begin(mm->mm_data.mm_multipart.mm_mp_list);
+		    it; it = clist_next(it))
+			walk(clist_content(it), depth + 1, forwarded, w);
+		break;
+	case MAILMIME_MESSAGE:
+		/* below the top, a message is forwarded: not the sender's */
+		walk(mm->mm_data.mm_message.mm_msg_mime, depth + 1,
+		    forwarded || mm->mm_parent != NULL, w);
+		break;
+	case MAILMIME_SINGLE:
+		if (forwarded || is_attachment(mm))
+			break;
+		if (w->plain == NULL && strcmp(type, "text/plain") == 0)
+			w->plain = mm;
+		else if (w->html == NULL && strcmp(type, "text/html") == 0)
+			w->html = mm;
+		break;
+	}
+	free(type);
+}
+
+/* Transfer-decoded body of a single part; the caller frees it. */
+static char *
+part_decode(const struct mailmime *mm, size_t *outlen)
+{
+	const struct mailmime_data *d = mm->mm_data.mm_single;
+	char *res = NULL, *out;
+	size_t idx = 0, rlen = 0;
+	int enc;
+
+	*outlen = 0;
+	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT)
+		return xstrdup("");
+	enc = d->dt_encoding;
+	if (enc != MAILMIME_MECHANISM_BASE64 &&
+	    enc != MAILMIME_MECHANISM_QUOTED_PRINTABLE)
+		return xstrndup(d->dt_data.dt_text.dt_data,
+		    d->dt_data.dt_text.dt_length);
+	if (mailmime_part_parse(d->dt_data.dt_text.dt_data,
+	    d->dt_data.dt_text.dt_length, &idx, enc, &res, &rlen) !=
+	    MAILIMF_NO_ERROR || res == NULL)
+		return xstrdup("");
+	out = xstrndup(res, rlen);
+	mmap_string_unref(res);
+	*outlen = rlen;
+	return out;
+}
+
+/* CRLF and lone CR to LF, in place; returns the new length. */
+static size_t
+lf_only(char *s, size_t n)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\r') {
+			if (i + 1 < n && s[i + 1] == '\n')
+				continue;
+			s[o++] = '\n';
+		} else
+			s[o++] = s[i];
+	}
+	s[o] = '\0';
+	return o;
+}
+
+/*
+ * RFC 3676: a line ending in a space continues on the next one of the
+ * same quote depth. Quote markers are rewritten as ">" runs and a
+ * space; the signature separator "-- " never flows.
+ */
+static char *
+unflow(const char *s, int delsp)
+{
+	struct buf b = { 0 };
+	int prev_flowed = 0, prev_depth = 0, started = 0;
+
+	while (*s) {
+		const char *eol = strchr(s, '\n');
+		size_t len = eol ? (size_t)(eol - s) : strlen(s);
+		const char *c = s;
+		int depth = 0, flowed, sig;
+		size_t clen;
+
+		while (c < s + len && *c == '>')
+			c++, depth++;
+		if (c < s + len && *c == ' ')
+			c++;
+		clen = len - (size_t)(c - s);
+		sig = clen == 3 && memcmp(c, "-- ", 3) == 0;
+		flowed = !sig && clen > 0 && c[clen - 1] == ' ';
+		if (flowed && delsp)
+			clen--;
+		if (!(prev_flowed && prev_depth == depth)) {
+			if (started)
+				buf_addc(&b, '\n');
+			for (int i = 0; i < depth; i++)
+				buf_addc(&b, '>');
+			if (depth > 0)
+				buf_addc(&b, ' ');
+		}
+		buf_add(&b, c, clen);
+		started = 1;
+		prev_flowed = flowed;
+		prev_depth = depth;
+		s += len;
+		if (*s == '\n') {
+			s++;
+			if (*s == '\0')
+				buf_addc(&b, '\n');
+		}
+	}
+	return buf_steal(&b);
+}
+
+static int
+param_is(struct mailmime_content *ct, const char *name, const char *want)
+{
+	const char *v = mailmime_content_param_get(ct, (char *)name);
+
+	return v != NULL && ascii_casecmp(v, want) == 0;
+}
+
+static char *
+part_text(const struct mailmime *mm)
+{
+	struct mailmime_content *ct = mm->mm_content_type;
+	char *raw, *text, *flat;
+	size_t rawlen, len;
+
+	raw = part_decode(mm, &rawlen);
+	text = mime_to_utf8(raw, rawlen,
+	    ct ? mailmime_content_charset_get(ct) : NULL, &len);
+	free(raw);
+	len = lf_only(text, len);
+	if (ct != NULL && param_is(ct, "format", "flowed")) {
+		flat = unflow(text, param_is(ct, "delsp", "yes"));
+		free(text);
+		text = flat;
+		len = strlen(text);
+	}
+	return text;
+}
+
+void
+mime_parse_parts(char *buf, size_t len, int max_depth, struct mime_parts *out)
+{
+	struct mailmime *root = NULL;
+	const struct mailmime *top;
+	struct walk w = { 0 };
+	size_t idx = 0;
+
+	memset(out, 0, sizeof *out);
+	w.max_depth = max_depth;
+	if (mailmime_parse(buf, len, &idx, &root) != MAILIMF_NO_ERROR)
+		root = NULL;
+	top = root && root->mm_type == MAILMIME_MESSAGE ?
+	    root->mm_data.mm_message.mm_msg_mime : NULL;
+	out->type = top ? content_type_str(top->mm_content_type) :
+	    xstrdup("text/plain");
+	walk(root, 0, 0, &w);
+	out->report = w.report;
+	if (w.plain != NULL)
+		out->text = part_text(w.plain);
+	else if (w.html != NULL) {
+		out->text = part_text(w.html);
+		out->html = 1;
+	} else
+		out->text = xstrdup("");
+	if (root != NULL)
+		mailmime_free(root);
+}
+
+void
+mime_parts_free(struct mime_parts *p)
+{
+	if (p == NULL)
+		return;
+	free(p->type);
+	free(p->text);
+	memset(p, 0, sizeof *p);
+}

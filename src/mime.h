@@ -23,4 +23,26 @@ char	*mime_to_utf8(const char *s, size_t n, const char *charset,
  */
 char	*mime_header_decode(const char *s, size_t n);
 
+/* What the MIME structure of a message yields. */
+struct mime_parts {
+	char	*type;		/* top level "type/subtype", lowercase */
+	int	 report;	/* a delivery, disposition or feedback report */
+	char	*text;		/* the readable part, UTF-8, LF line ends */
+	int	 html;		/* text is still HTML (no text/plain part) */
+};
+
+/*
+ * Walk the MIME structure of the whole message buf[0..len) (LF line
+ * ends, ending in LF) and fill out. buf must be writable: Content-Type
+ * fields nested deeper than max_depth are defused in place so that
+ * libetpan never descends that far. Only the chosen text part is
+ * transfer-decoded, converted to UTF-8 and unflowed (format=flowed);
+ * its size is bounded by the message's. Parts of forwarded messages (message/rfc822)
+ * and attachments are never chosen. Every member of out is set, even
+ * on garbage; free them with mime_parts_free.
+ */
+void	 mime_parse_parts(char *buf, size_t len, int max_depth,
+	    struct mime_parts *out);
+void	 mime_parts_free(struct mime_parts *p);
+
 #endif
