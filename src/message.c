@@ -24,7 +24,7 @@
 
 struct field {
 	char	*name;
-	char	*value;		/* decoded occurrences joined by "\n" */
+	struct buf value;	/* decoded occurrences joined by "\n" */
 	char	*raw;		/* first occurrence, undecoded */
 };
 
@@ -85,26 +85,20 @@ static void
 field_add(struct message *m, const char *name, const char *raw)
 {
 	struct field *f = field_find(m, name);
-	char *v = mime_header_decode(raw, strlen(raw)), *joined;
+	char *v = mime_header_decode(raw, strlen(raw));
 
-	if (f != NULL) {
-		joined = xasprintf("%s\n%s", f->value, v);
-		free(f->value);
-		free(v);
-		f->value = joined;
-		return;
-	}
-	if (m->nfields >= MAX_FIELDS) {
-		free(v);
-		return;
-	}
-	if (m->nfields % 16 == 0)
-		m->fields = xrealloc(m->fields,
-		    (m->nfields + 16) * sizeof *m->fields);
-	f = &m->fields[m->nfields++];
-	f->name = xstrdup(name);
-	f->value = v;
-	f->raw = xstrdup(raw);
+	if (f == NULL) {
+		if (m->nfields % 16 == 0)
+			m->fields = xrealloc(m->fields,
+			    (m->nfields + 16) * sizeof *m->fields);
+		f = &m->fields[m->nfields++];
+		memset(f, 0, sizeof *f);
+		f->name = xstrdup(name);
+		f->raw = xstrdup(raw);
+	} else
+		buf_addc(&f->value, '\n');
+	buf_adds(&f->value, v);
+	free(v);
 }
 
 /* The header block, split into fields by libetpan. */
@@ -113,12 +107,13 @@ parse_header(struct message *m, const char *s, size_t len)
 {
 	struct mailimf_fields *flds = NULL;
 	clistiter *it;
-	size_t idx = 0;
+	size_t idx = 0, nseen = 0;
 
 	if (mailimf_optional_fields_parse(s, len, &idx, &flds) !=
 	    MAILIMF_NO_ERROR || flds == NULL)
 		return;
-	for (it = clist_begin(flds->fld_list); it; it = clist_next(it)) {
+	for (it = clist_begin(flds->fld_list); it && nseen < MAX_FIELDS;
+	    it = clist_next(it), nseen++) {
 		const struct mailimf_field *f = clist_content(it);
 		const struct mailimf_optional_field *o;
 
@@ -390,7 +385,7 @@ message_free(struct message *m)
 		return;
 	for (size_t i = 0; i < m->nfields; i++) {
 		free(m->fields[i].name);
-		free(m->fields[i].value);
+		buf_free(&m->fields[i].value);
 		free(m->fields[i].raw);
 	}
 	free(m->fields);
@@ -413,7 +408,7 @@ message_header(const struct message *m, const char *name)
 {
 	const struct field *f = field_find(m, name);
 
-	return f ? f->value : NULL;
+	return f ? buf_str(&f->value) : NULL;
 }
 
 const char *

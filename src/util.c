@@ -21,8 +21,13 @@ vwarn(int err, const char *fmt, va_list ap)
 	char msg[1024];
 
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	if (err)
-		fprintf(stderr, "%s: %s: %s\n", progname, msg, strerror(err));
+	if (err) {
+		const char *why = strerror(err);
+
+		/* diagnostics are lower case, strerror's are not */
+		fprintf(stderr, "%s: %s: %c%s\n", progname, msg,
+		    *why >= 'A' && *why <= 'Z' ? *why + 32 : *why, *why ? why + 1 : "");
+	}
 	else
 		fprintf(stderr, "%s: %s\n", progname, msg);
 }
