@@ -199,14 +199,10 @@ profile_json(const struct profile *p, struct buf *b, int *first)
 	const char *v[] = { p->email, p->other_emails, p->name, p->company,
 	    p->phone, p->address, p->country, p->products };
 
-	for (int i = 0; i <= C_PRODUCTS; i++) {
-		json_key(b, columns[i], first);
-		json_str(b, v[i]);
-	}
-	for (int i = 0; i < FLAG_COUNT; i++) {
-		json_key(b, flag_name(i), first);
-		buf_adds(b, p->flags & flag_bit(i) ? "true" : "false");
-	}
+	for (int i = 0; i <= C_PRODUCTS; i++)
+		json_kstr(b, columns[i], v[i], first);
+	for (int i = 0; i < FLAG_COUNT; i++)
+		json_kbool(b, flag_name(i), p->flags & flag_bit(i), first);
 }
 
 struct export {
@@ -279,20 +275,13 @@ show_history(const struct history *h, void *arg)
 		if (sh->n++)
 			buf_addc(b, ',');
 		buf_addc(b, '{');
-		json_key(b, "time", &first);
-		json_str(b, when);
-		json_key(b, "flag", &first);
-		json_str(b, h->flag);
-		json_key(b, "old", &first);
-		buf_adds(b, h->old_value ? "true" : "false");
-		json_key(b, "new", &first);
-		buf_adds(b, h->new_value ? "true" : "false");
-		json_key(b, "message_id", &first);
-		json_str(b, h->message_id);
-		json_key(b, "rule", &first);
-		json_str(b, h->rule);
-		json_key(b, "operator", &first);
-		json_str(b, h->operator);
+		json_kstr(b, "time", when, &first);
+		json_kstr(b, "flag", h->flag, &first);
+		json_kbool(b, "old", h->old_value, &first);
+		json_kbool(b, "new", h->new_value, &first);
+		json_kstr(b, "message_id", h->message_id, &first);
+		json_kstr(b, "rule", h->rule, &first);
+		json_kstr(b, "operator", h->operator, &first);
 		buf_addc(b, '}');
 	} else {
 		sh->n++;

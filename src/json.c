@@ -68,3 +68,17 @@ json_key(struct buf *b, const char *key, int *first)
 	json_str(b, key);
 	buf_addc(b, ':');
 }
+
+void
+json_kstr(struct buf *b, const char *key, const char *s, int *first)
+{
+	json_key(b, key, first);
+	json_str(b, s);
+}
+
+void
+json_kbool(struct buf *b, const char *key, int v, int *first)
+{
+	json_key(b, key, first);
+	buf_adds(b, v ? "true" : "false");
+}

@@ -8,5 +8,9 @@
 void	json_str(struct buf *b, const char *s);
 /* Append "key": with a leading comma unless *first, which it clears. */
 void	json_key(struct buf *b, const char *key, int *first);
+/* json_key, then the string value (null for NULL). */
+void	json_kstr(struct buf *b, const char *key, const char *s, int *first);
+/* json_key, then true or false. */
+void	json_kbool(struct buf *b, const char *key, int v, int *first);
 
 #endif

@@ -12,11 +12,7 @@
 #include "strip.h"
 #include "util.h"
 
-/*
- * Hostile mail can carry millions of tiny header fields or addresses;
- * real mail has a few dozen. Beyond these the rest is ignored.
- */
-#define MAX_FIELDS	1000
+/* Real mail has a few dozen recipients; hostile mail millions. */
 #define MAX_RCPT	1000
 
 #define DEFAULT_DEPTH	20
@@ -107,13 +103,12 @@ parse_header(struct message *m, const char *s, size_t len)
 {
 	struct mailimf_fields *flds = NULL;
 	clistiter *it;
-	size_t idx = 0, nseen = 0;
+	size_t idx = 0;
 
 	if (mailimf_optional_fields_parse(s, len, &idx, &flds) !=
 	    MAILIMF_NO_ERROR || flds == NULL)
 		return;
-	for (it = clist_begin(flds->fld_list); it && nseen < MAX_FIELDS;
-	    it = clist_next(it), nseen++) {
+	for (it = clist_begin(flds->fld_list); it; it = clist_next(it)) {
 		const struct mailimf_field *f = clist_content(it);
 		const struct mailimf_optional_field *o;
 
@@ -359,6 +354,8 @@ message_parse(const char *buf, size_t len, const struct message_limits *lim)
 	size_t n;
 
 	s = normalise(buf, len, &n);
+	n = mime_defuse(s, n, lim ? lim->max_depth : DEFAULT_DEPTH);
+	s[n] = '\0';
 	parse_header(m, s, n);
 	parse_addresses(m);
 	v = message_header(m, "Subject");

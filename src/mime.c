@@ -415,6 +415,213 @@ mime_header_decode(const char *s, size_t n)
 	return str_trim(buf_steal(&out));
 }
 
+/* Case-insensitive ASCII search in s[0..n); NULL when absent. */
+static char *
+mem_casestr(char *s, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+
+	for (size_t i = 0; i + k <= n; i++)
+		if (ascii_ncasecmp(s + i, needle, k) == 0)
+			return s + i;
+	return NULL;
+}
+
+/*
+ * How many levels of nesting libetpan would open for a Content-Type
+ * value: a multipart one, two for multipart/digest (whose parts are
+ * messages by default), one for message/rfc822. *boundary gets the
+ * multipart boundary exactly as libetpan extracts it, or NULL; *message
+ * is set for a message/rfc822. A value
+ * libetpan cannot parse is still counted when it names a composite
+ * type: overcounting only defuses sooner.
+ */
+static int
+composite_levels(const char *v, size_t n, char **boundary, int *message)
+{
+	struct mailmime_content *ct = NULL;
+	const struct mailmime_composite_type *c;
+	char *s = xstrndup(v, n);	/* libetpan also stops at a NUL */
+	size_t idx = 0, len = strlen(s);
+	int levels = 0;
+
+	*boundary = NULL;
+	*message = 0;
+	if (mailmime_content_parse(s, len, &idx, &ct) != MAILIMF_NO_ERROR ||
+	    ct == NULL) {
+		if (mem_casestr(s, len, "multipart"))
+			levels = mem_casestr(s, len, "digest") ? 2 : 1;
+		else if (mem_casestr(s, len, "message"))
+			levels = *message = 1;
+		goto out;
+	}
+	if (ct->ct_type->tp_type != MAILMIME_TYPE_COMPOSITE_TYPE)
+		goto out;
+	c = ct->ct_type->tp_data.tp_composite_type;
+	if (c->ct_type == MAILMIME_COMPOSITE_TYPE_MULTIPART) {
+		*boundary = mailmime_extract_boundary(ct);
+		levels = ascii_casecmp(ct->ct_subtype, "digest") == 0 ? 2 : 1;
+	} else if (c->ct_type == MAILMIME_COMPOSITE_TYPE_MESSAGE &&
+	    ascii_casecmp(ct->ct_subtype, "rfc822") == 0)
+		levels = *message = 1;
+out:
+	if (ct != NULL)
+		mailmime_content_free(ct);
+	free(s);
+	return levels;
+}
+
+/* Rename every composite type named in s[0..n) to an opaque x- type. */
+static void
+defuse_field(char *s, size_t n)
+{
+	static const char *const names[] = { "multipart", "message" };
+	char *hit, *end = s + n;
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		size_t k = strlen(names[i]);
+
+		for (char *p = s; (hit = mem_casestr(p, (size_t)(end - p),
+		    names[i])) != NULL; p = hit + k) {
+			memset(hit, 'x', k);
+			hit[1] = '-';
+		}
+	}
+}
+
+/* Open multiparts (and messages, boundary NULL), outermost first. */
+struct nest {
+	char	**boundary;
+	int	  depth;
+	int	  max;
+};
+
+/*
+ * The level whose boundary starts the line s[0..n), -1 if none.
+ * libetpan cuts each part out of its parent before parsing inside it,
+ * so the outermost match wins, and, like libetpan, a boundary matches
+ * as a prefix.
+ */
+static int
+nest_match(const struct nest *ns, const char *s, size_t n)
+{
+	if (n < 2 || s[0] != '-' || s[1] != '-')
+		return -1;
+	for (int k = 0; k < ns->depth; k++) {
+		const char *b = ns->boundary[k];
+
+		if (b != NULL && strlen(b) <= n - 2 &&
+		    memcmp(s + 2, b, strlen(b)) == 0)
+			return k;
+	}
+	return -1;
+}
+
+static void
+nest_pop_above(struct nest *ns, int k)
+{
+	while (ns->depth > k + 1)
+		free(ns->boundary[--ns->depth]);
+}
+
+/* The end of the header field starting at p: its last line's LF. */
+static char *
+field_end(char *p, char *end)
+{
+	char *eol;
+
+	for (;;) {
+		eol = memchr(p, '\n', (size_t)(end - p));
+		if (eol == NULL)
+			return end;
+		if (eol + 1 >= end || (eol[1] != ' ' && eol[1] != '\t'))
+			return eol;
+		p = eol + 1;
+	}
+}
+
+/*
+ * A Content-Type field starting the line at p: open its levels, or
+ * defuse it when they would go past the cap. Returns 1 when the field
+ * holds a message/rfc822, whose own header block follows its body's.
+ */
+static int
+content_type_line(struct nest *ns, char *p, char *end)
+{
+	char *fe = field_end(p, end), *colon, *b = NULL;
+	int levels, message;
+
+	colon = memchr(p, ':', (size_t)(fe - p));
+	if (colon == NULL)
+		return 0;
+	levels = composite_levels(colon + 1, (size_t)(fe - colon - 1), &b,
+	    &message);
+	if (levels == 0)
+		return 0;
+	if (ns->depth + levels > ns->max) {
+		defuse_field(colon + 1, (size_t)(fe - colon - 1));
+		free(b);
+		return 0;
+	}
+	/* a digest's implicit message outlives each of its parts */
+	if (levels == 2)
+		ns->boundary[ns->depth++] = NULL;
+	ns->boundary[ns->depth++] = b;
+	return message;
+}
+
+static int
+is_content_type(const char *p, size_t n)
+{
+	return n > 12 && ascii_ncasecmp(p, "content-type", 12) == 0 &&
+	    (p[12] == ':' || p[12] == ' ' || p[12] == '\t' || p[12] == '(');
+}
+
+size_t
+mime_defuse(char *buf, size_t len, int max_depth)
+{
+	struct nest ns = { NULL, 0, max_depth > 0 ? max_depth : 0 };
+	char *p = buf, *end = buf + len, *eol;
+	size_t nparts = 0, nfields = 0, keep = len;
+	int in_header = 1, next_header = 0, k;
+
+	ns.boundary = xcalloc((size_t)ns.max + 2, sizeof *ns.boundary);
+	for (; p < end; p = eol + 1) {
+		size_t n;
+
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			eol = end;
+		n = (size_t)(eol - p);
+		if ((k = nest_match(&ns, p, n)) >= 0) {
+			nest_pop_above(&ns, k);
+			if (++nparts > MIME_MAX_PARTS) {
+				keep = (size_t)(p - buf);
+				break;
+			}
+			in_header = 1;
+			next_header = 0;
+			nfields = 0;
+			continue;
+		}
+		if (in_header && n == 0) {
+			in_header = next_header;
+			next_header = 0;
+			nfields = 0;
+			continue;
+		}
+		if (in_header && *p != ' ' && *p != '\t' &&
+		    ++nfields > MIME_MAX_FIELDS && *p != '-')
+			*p = ' ';	/* folded into the field before */
+		/* anywhere: libetpan may see a header where we see none */
+		if (is_content_type(p, n) && content_type_line(&ns, p, end) &&
+		    in_header)
+			next_header = 1;
+	}
+	nest_pop_above(&ns, -1);
+	free(ns.boundary);
+	return keep;
+}
+
 /* The lowercase "type/subtype" of a libetpan content type. */
 static char *
 content_type_str(const struct mailmime_content *ct)
@@ -659,7 +866,8 @@ part_text(const struct mailmime *mm)
 }
 
 void
-mime_parse_parts(char *buf, size_t len, int max_depth, struct mime_parts *out)
+mime_parse_parts(const char *buf, size_t len, int max_depth,
+    struct mime_parts *out)
 {
 	struct mailmime *root = NULL;
 	const struct mailmime *top;

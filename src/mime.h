@@ -23,6 +23,20 @@ char	*mime_to_utf8(const char *s, size_t n, const char *charset,
  */
 char	*mime_header_decode(const char *s, size_t n);
 
+/*
+ * Make a whole message (LF line ends) safe to hand to libetpan, whose
+ * parse recurses once per nesting level and keeps every part and field
+ * in memory. In place, same length: Content-Type fields that would
+ * nest multiparts or messages deeper than max_depth are defused (their
+ * type renamed, so the part stays opaque), header blocks keep at most
+ * MIME_MAX_FIELDS fields (the rest is folded into the last). Returns
+ * how much of buf to parse: parts after the first MIME_MAX_PARTS are
+ * cut off. Linear in len whatever the input.
+ */
+#define MIME_MAX_FIELDS	1000
+#define MIME_MAX_PARTS	1000
+size_t	 mime_defuse(char *buf, size_t len, int max_depth);
+
 /* What the MIME structure of a message yields. */
 struct mime_parts {
 	char	*type;		/* top level "type/subtype", lowercase */
@@ -33,15 +47,15 @@ struct mime_parts {
 
 /*
  * Walk the MIME structure of the whole message buf[0..len) (LF line
- * ends, ending in LF) and fill out. buf must be writable: Content-Type
- * fields nested deeper than max_depth are defused in place so that
- * libetpan never descends that far. Only the chosen text part is
+ * ends, ending in LF, passed through mime_defuse) and fill out; the
+ * walk stops max_depth levels down. buf must outlive the call only.
+ * Only the chosen text part is
  * transfer-decoded, converted to UTF-8 and unflowed (format=flowed);
  * its size is bounded by the message's. Parts of forwarded messages (message/rfc822)
  * and attachments are never chosen. Every member of out is set, even
  * on garbage; free them with mime_parts_free.
  */
-void	 mime_parse_parts(char *buf, size_t len, int max_depth,
+void	 mime_parse_parts(const char *buf, size_t len, int max_depth,
 	    struct mime_parts *out);
 void	 mime_parts_free(struct mime_parts *p);
 

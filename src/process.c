@@ -235,18 +235,12 @@ process_result_json(const struct process_result *r, const char *file,
 	int first = 1, cfirst = 1;
 
 	buf_addc(b, '{');
-	json_key(b, "file", &first);
-	json_str(b, file);
-	json_key(b, "message_id", &first);
-	json_str(b, r->message_id);
-	json_key(b, "outcome", &first);
-	json_str(b, outcome_name(r->outcome));
-	json_key(b, "action", &first);
-	json_str(b, action_name(r->action));
-	json_key(b, "rule", &first);
-	json_str(b, r->rule);
-	json_key(b, "profile", &first);
-	json_str(b, r->profile);
+	json_kstr(b, "file", file, &first);
+	json_kstr(b, "message_id", r->message_id, &first);
+	json_kstr(b, "outcome", outcome_name(r->outcome), &first);
+	json_kstr(b, "action", action_name(r->action), &first);
+	json_kstr(b, "rule", r->rule, &first);
+	json_kstr(b, "profile", r->profile, &first);
 	json_key(b, "changes", &first);
 	if (r->changed == 0)
 		buf_adds(b, "null");
@@ -264,7 +258,6 @@ process_result_json(const struct process_result *r, const char *file,
 		}
 		buf_addc(b, '}');
 	}
-	json_key(b, "reason", &first);
-	json_str(b, r->reason);
+	json_kstr(b, "reason", r->reason, &first);
 	buf_addc(b, '}');
 }

@@ -27,8 +27,7 @@ vwarn(int err, const char *fmt, va_list ap)
 		/* diagnostics are lower case, strerror's are not */
 		fprintf(stderr, "%s: %s: %c%s\n", progname, msg,
 		    *why >= 'A' && *why <= 'Z' ? *why + 32 : *why, *why ? why + 1 : "");
-	}
-	else
+	} else
 		fprintf(stderr, "%s: %s\n", progname, msg);
 }
 
@@ -115,18 +114,11 @@ xasprintf(const char *fmt, ...)
 {
 	struct buf b = { 0 };
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		oom();
-	b.s = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(b.s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return b.s;
+	return buf_steal(&b);
 }
 
 static void
@@ -171,21 +163,29 @@ buf_addc(struct buf *b, int c)
 }
 
 void
+buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list copy;
+	int n;
+
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		oom();
+	buf_grow(b, (size_t)n);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void
 buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	buf_vprintf(b, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	buf_grow(b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
 }
 
 void

@@ -2,6 +2,7 @@
 #ifndef MAILOPT_UTIL_H
 #define MAILOPT_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -41,6 +42,8 @@ void	 buf_adds(struct buf *b, const char *s);
 void	 buf_addc(struct buf *b, int c);
 void	 buf_printf(struct buf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+void	 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+	    __attribute__((format(printf, 2, 0)));
 void	 buf_reset(struct buf *b);
 void	 buf_free(struct buf *b);
 char	*buf_steal(struct buf *b);
