@@ -80,9 +80,10 @@ cmd_deliver(const struct conf *c, int argc, char **argv)
 		printf("%s\n", buf_str(&j));
 		buf_free(&j);
 	}
-	if (rc != 0)
+	/* a broken setup says so; anything else the MTA should retry */
+	if (rc != 0 && rc != EX_CONFIG)
 		rc = EX_TEMPFAIL;
-	else if (res.outcome == OUTCOME_IGNORED)
+	else if (rc == 0 && res.outcome == OUTCOME_IGNORED)
 		rc = 1;
 	process_result_clear(&res);
 	buf_free(&in);

@@ -132,6 +132,29 @@ queue(struct processor *p, const char *buf, size_t len,
 	return store_queue_add(p->store, &e, NULL);
 }
 
+/*
+ * Change the profile's flags as res->action says and set the outcome.
+ * Everything a change causes is written here, in the caller's transaction.
+ */
+static int
+apply(struct processor *p, const struct message *m, const struct profile *prof,
+    const struct why *why, struct process_result *res)
+{
+	unsigned mask = action_flags(res->action);
+	int rc;
+
+	res->old_flags = res->new_flags = prof->flags;
+	if ((rc = store_set_flags(p->store, prof->id, mask,
+	    action_value(res->action), why, &res->changed)) != 0)
+		return rc;
+	if (action_value(res->action))
+		res->new_flags |= mask;
+	else
+		res->new_flags &= ~mask;
+	res->outcome = res->changed ? OUTCOME_APPLIED : OUTCOME_UNCHANGED;
+	return 0;
+}
+
 int
 processor_run(struct processor *p, const char *buf, size_t len, int oversize,
     const char *file, struct process_result *res)
@@ -143,7 +166,6 @@ processor_run(struct processor *p, const char *buf, size_t len, int oversize,
 	struct why why;
 	char *key = NULL;
 	int found = 0, rc = 0;
-	unsigned mask;
 
 	memset(res, 0, sizeof *res);
 	res->outcome = OUTCOME_IGNORED;
@@ -181,10 +203,8 @@ processor_run(struct processor *p, const char *buf, size_t len, int oversize,
 
 	if ((rc = match_find(p->store, m, &mt)) != 0)
 		goto out;
-	if (mt.how != MATCH_NONE) {
+	if (mt.how != MATCH_NONE)
 		res->profile = xstrdup(mt.profile.email);
-		res->old_flags = res->new_flags = mt.profile.flags;
-	}
 	if (hit.action == ACTION_REVIEW) {
 		res->reason = xstrdup("needs an operator");
 		rc = queue(p, buf, len, m, &mt, res);
@@ -197,17 +217,10 @@ processor_run(struct processor *p, const char *buf, size_t len, int oversize,
 		res->reason = xstrdup("opt-in from a sender not proven by DMARC");
 		rc = queue(p, buf, len, m, &mt, res);
 	} else {
-		mask = action_flags(hit.action);
 		why.message_id = res->message_id;
 		why.rule = res->rule;
 		why.operator = NULL;
-		rc = store_set_flags(p->store, mt.profile.id, mask,
-		    action_value(hit.action), &why, &res->changed);
-		if (action_value(hit.action))
-			res->new_flags |= mask;
-		else
-			res->new_flags &= ~mask;
-		res->outcome = res->changed ? OUTCOME_APPLIED : OUTCOME_UNCHANGED;
+		rc = apply(p, m, &mt.profile, &why, res);
 	}
 	if (rc != 0)
 		goto out;
@@ -260,4 +273,45 @@ process_result_json(const struct process_result *r, const char *file,
 	}
 	json_kstr(b, "reason", r->reason, &first);
 	buf_addc(b, '}');
+}
+
+int
+processor_assign(struct processor *p, const char *raw, size_t len,
+    enum action action, const char *rule, const char *email,
+    const char *operator, struct process_result *res)
+{
+	struct message *m = NULL;
+	struct profile prof = { 0 };
+	struct why why;
+	int found = 0, rc;
+
+	memset(res, 0, sizeof *res);
+	res->outcome = OUTCOME_ERROR;
+	res->action = action;
+	res->rule = xstrdup(rule);
+	if (action_flags(action) == 0) {
+		mo_warn("%s: the request has no flags to apply",
+		    action_name(action) ? action_name(action) : "none");
+		return EX_DATAERR;
+	}
+	if ((rc = store_profile_find(p->store, email, &prof, &found)) != 0)
+		goto out;
+	if (!found) {
+		mo_warn("%s: no such profile", email);
+		rc = EX_NOINPUT;
+		goto out;
+	}
+	m = message_parse(raw, len, &p->limits);
+	res->message_id = xstrdup(message_id(m));
+	res->profile = xstrdup(prof.email);
+	why.message_id = res->message_id;
+	why.rule = rule;
+	why.operator = operator;
+	rc = apply(p, m, &prof, &why, res);
+out:
+	if (rc != 0)
+		res->outcome = OUTCOME_ERROR;
+	message_free(m);
+	profile_clear(&prof);
+	return rc;
 }

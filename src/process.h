@@ -43,6 +43,18 @@ int	 processor_run(struct processor *p, const char *buf, size_t len,
 	    int oversize, const char *file, struct process_result *res);
 
 /*
+ * Apply a queued request, as an operator decided, to the profile that
+ * owns email: raw/len is the stored message, action and rule what was
+ * queued. The operator's word stands in for proof, so opt-ins apply.
+ * Runs inside the caller's transaction. Returns 0 with *res filled,
+ * EX_NOINPUT for an unknown profile, EX_DATAERR for an action that
+ * changes no flag, or a store error.
+ */
+int	 processor_assign(struct processor *p, const char *raw, size_t len,
+	    enum action action, const char *rule, const char *email,
+	    const char *operator, struct process_result *res);
+
+/*
  * 1 when the message carries Authentication-Results from exactly
  * authserv_id (ASCII case-insensitive) with dmarc=pass.
  */

@@ -31,6 +31,18 @@
 #define JIT_STACK_MAX	(1024 * 1024)
 #define FIELD_CAP	(64 * 1024)
 
+/*
+ * The prefilter. Most mail is not a request, and most rules need some
+ * word that most mail does not contain. So each pattern is read once
+ * for literals of which any match must contain one, and a message's
+ * subject and body are summed up once as a set of trigrams: a rule
+ * whose literals cannot occur is not run. The reading is conservative:
+ * what it does not understand yields no literals, and the rule runs.
+ */
+#define TRI_BITS	16
+#define LIT_MIN		3	/* a literal must have a trigram */
+#define LIT_MAX		64
+
 /* What a rule's "where" may name. */
 enum field_kind {
 	FIELD_SUBJECT,
@@ -44,6 +56,12 @@ struct field {
 	const char	*header;	/* the name inside where, FIELD_HEADER only */
 };
 
+/* Lower-case ASCII strings of which every match contains one; none: no idea. */
+struct lits {
+	char		**v;
+	size_t		 n;
+};
+
 struct rule {
 	char		*id;
 	enum action	 action;
@@ -52,6 +70,18 @@ struct rule {
 	struct field	*fields;
 	size_t		 nfields;
 	pcre2_code	*re;
+	struct lits	 need;
+};
+
+/* Which trigrams of ASCII-lowered text occur, hashed; collisions only cost time. */
+struct trigrams {
+	uint64_t	 bits[(1u << TRI_BITS) / 64];
+};
+
+/* The trigrams of this message's subject and body, made when first asked for. */
+struct summary {
+	struct trigrams	 tri[2];
+	int		 ready[2];
 };
 
 struct rules {
@@ -66,6 +96,8 @@ struct rules {
 	pcre2_match_context *mctx;
 	pcre2_jit_stack	*jit;
 	pcre2_match_data *md;
+	struct summary	*sum;
+	int		 prefilter;
 };
 
 /* The text of one field of a message, already capped. */
@@ -77,8 +109,19 @@ struct text {
 static const char *ws = " \t";
 
 static void
+lits_clear(struct lits *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static void
 rule_clear(struct rule *r)
 {
+	lits_clear(&r->need);
 	for (size_t i = 0; i < r->nfields; i++)
 		free(r->fields[i].where);
 	free(r->fields);
@@ -98,6 +141,7 @@ rules_free(struct rules *r)
 		free(r->files[i]);
 	free(r->files);
 	pcre2_match_data_free(r->md);
+	free(r->sum);
 	pcre2_jit_stack_free(r->jit);
 	pcre2_match_context_free(r->mctx);
 	free(r);
@@ -184,6 +228,358 @@ out:
 	return rc;
 }
 
+static int
+ascii_tolower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+static int
+is_alnum(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9');
+}
+
+
+static void
+lits_add(struct lits *l, const char *s, size_t n)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strlen(l->v[i]) == n && memcmp(l->v[i], s, n) == 0)
+			return;
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+	l->v[l->n++] = xstrndup(s, n);
+}
+
+/* Move everything from b into a. */
+static void
+lits_merge(struct lits *a, struct lits *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		lits_add(a, b->v[i], strlen(b->v[i]));
+	lits_clear(b);
+}
+
+/* Longer literals are rarer; fewer of them are cheaper to look for. */
+static size_t
+lits_score(const struct lits *l)
+{
+	size_t min = LIT_MAX;
+
+	if (l->n == 0)
+		return 0;
+	for (size_t i = 0; i < l->n; i++)
+		if (strlen(l->v[i]) < min)
+			min = strlen(l->v[i]);
+	return min * 1024 - (l->n < 1024 ? l->n : 1023);
+}
+
+/* Keep in best whichever of best and cand is more telling; cand is emptied. */
+static void
+lits_keep_best(struct lits *best, struct lits *cand)
+{
+	struct lits t;
+
+	if (lits_score(cand) > lits_score(best)) {
+		t = *best;
+		*best = *cand;
+		*cand = t;
+	}
+	lits_clear(cand);
+}
+
+/* A pattern being read for literals. */
+struct scan {
+	const char	*p, *end;
+	int		 bail;		/* met syntax this reading does not know */
+};
+
+/* What one item of a sequence is. */
+enum item_kind {
+	ITEM_LIT,	/* a character that can be part of a literal */
+	ITEM_ANY,	/* one character of some kind */
+	ITEM_ZERO,	/* an assertion: takes no text */
+	ITEM_GROUP	/* a group, with what it needs */
+};
+
+static void alternation(struct scan *, struct lits *);
+
+/* Skip a quantifier and set *min to its minimum; 0 if there was none. */
+static int
+quantifier(struct scan *s, unsigned long *min)
+{
+	char *e;
+
+	*min = 1;
+	if (s->p >= s->end)
+		return 0;
+	switch (*s->p) {
+	case '?':
+	case '*':
+		*min = 0;
+		s->p++;
+		break;
+	case '+':
+		s->p++;
+		break;
+	case '{':
+		/* {n}, {n,} or {n,m}; anything else PCRE2 reads as text */
+		if (s->p + 1 >= s->end || !(s->p[1] >= '0' && s->p[1] <= '9')) {
+			s->bail = 1;
+			return 0;
+		}
+		*min = strtoul(s->p + 1, &e, 10);
+		if (e < s->end && *e == ',')
+			for (e++; e < s->end && *e >= '0' && *e <= '9'; e++)
+				;
+		if (e >= s->end || *e != '}') {
+			s->bail = 1;
+			return 0;
+		}
+		s->p = e + 1;
+		break;
+	default:
+		return 0;
+	}
+	if (s->p < s->end && (*s->p == '?' || *s->p == '+'))
+		s->p++;		/* lazy or possessive */
+	return 1;
+}
+
+/* After a backslash. */
+static enum item_kind
+escape(struct scan *s, int *c)
+{
+	if (s->p >= s->end) {
+		s->bail = 1;
+		return ITEM_ANY;
+	}
+	*c = (unsigned char)*s->p++;
+	if (*c >= 0x80)
+		s->bail = 1;
+	if (!is_alnum(*c))
+		return ITEM_ANY;	/* an escaped sign is itself */
+	if (strchr("bBAzZGK", *c))
+		return ITEM_ZERO;
+	if (strchr("sSwWdDhHvVRXCntrfea", *c))
+		return ITEM_ANY;
+	if (*c == 'N' && (s->p >= s->end || *s->p != '{'))
+		return ITEM_ANY;
+	if ((*c == 'p' || *c == 'P') && s->p < s->end) {
+		/* \pL or \p{...} */
+		if (*s->p == '{')
+			while (s->p < s->end && *s->p != '}')
+				s->p++;
+		if (s->p < s->end)
+			s->p++;
+		else
+			s->bail = 1;
+		return ITEM_ANY;
+	}
+	s->bail = 1;		/* \x, \Q, back references, ... */
+	return ITEM_ANY;
+}
+
+/* After '[': skip to the end of the class. */
+static void
+skip_class(struct scan *s)
+{
+	if (s->p < s->end && *s->p == '^')
+		s->p++;
+	if (s->p < s->end && *s->p == ']')
+		s->p++;
+	while (s->p < s->end && *s->p != ']') {
+		if (*s->p == '\\') {
+			if (s->p + 1 >= s->end || s->p[1] == 'Q') {
+				s->bail = 1;
+				return;
+			}
+			s->p++;
+		} else if (*s->p == '[' && s->p + 1 < s->end &&
+		    strchr(":.=", s->p[1])) {
+			/* [:alpha:] and friends */
+			const char *q = s->p + 2;
+
+			while (q + 1 < s->end && !(q[0] == s->p[1] && q[1] == ']'))
+				q++;
+			if (q + 1 >= s->end) {
+				s->bail = 1;
+				return;
+			}
+			s->p = q + 1;
+		}
+		s->p++;
+	}
+	if (s->p >= s->end)
+		s->bail = 1;
+	else
+		s->p++;
+}
+
+/* After '(': read the group into need; its kind. */
+static enum item_kind
+group(struct scan *s, struct lits *need)
+{
+	enum item_kind k = ITEM_GROUP;
+	const char *q;
+
+	if (s->p < s->end && *s->p == '*') {
+		s->bail = 1;	/* (*VERB) */
+		return ITEM_ZERO;
+	}
+	if (s->p < s->end && *s->p == '?') {
+		s->p++;
+		if (s->p >= s->end) {
+			s->bail = 1;
+			return ITEM_ZERO;
+		}
+		if (strchr(":>|", *s->p))
+			s->p++;
+		else if (strchr("=!", *s->p)) {
+			s->p++;
+			k = ITEM_ZERO;
+		} else if (*s->p == '<' && s->p + 1 < s->end &&
+		    strchr("=!", s->p[1])) {
+			s->p += 2;
+			k = ITEM_ZERO;
+		} else if (*s->p == '<' || *s->p == '\'' ||
+		    (*s->p == 'P' && s->p + 1 < s->end && s->p[1] == '<')) {
+			/* a named group */
+			int close = *s->p == '\'' ? '\'' : '>';
+
+			while (s->p < s->end && *s->p != close)
+				s->p++;
+			if (s->p < s->end)
+				s->p++;
+		} else {
+			/* options: (?i) alone, or (?i:...) */
+			for (q = s->p; q < s->end && strchr("imnsJU^-", *q); q++)
+				;
+			if (q == s->end || (*q != ':' && *q != ')')) {
+				s->bail = 1;	/* x, conditions, recursion, ... */
+				return ITEM_ZERO;
+			}
+			s->p = q + 1;
+			if (*q == ')')
+				return ITEM_ZERO;
+		}
+	}
+	alternation(s, need);
+	if (s->p >= s->end || *s->p != ')')
+		s->bail = 1;
+	else
+		s->p++;
+	if (k == ITEM_ZERO)
+		lits_clear(need);	/* an assertion may look anywhere */
+	return k;
+}
+
+/* One branch: the most telling of what its mandatory items need. */
+static void
+sequence(struct scan *s, struct lits *best)
+{
+	char run[LIT_MAX];
+	size_t len = 0;
+	struct lits cand = { 0 };
+	enum item_kind k;
+	unsigned long min;
+	int c = 0, repeat;
+
+	while (s->p < s->end && *s->p != '|' && *s->p != ')' && !s->bail) {
+		c = (unsigned char)*s->p++;
+		switch (c) {
+		case '\\':
+			k = escape(s, &c);
+			break;
+		case '(':
+			k = group(s, &cand);
+			break;
+		case '[':
+			skip_class(s);
+			k = ITEM_ANY;
+			break;
+		case '^':
+		case '$':
+			k = ITEM_ZERO;
+			break;
+		case '?':
+		case '*':
+		case '+':
+		case '{':
+			s->bail = 1;	/* a quantifier with nothing before it */
+			k = ITEM_ZERO;
+			break;
+		default:
+			/* a multibyte character is one item */
+			while (c >= 0xc0 && s->p < s->end &&
+			    ((unsigned char)*s->p & 0xc0) == 0x80)
+				s->p++;
+			k = is_alnum(c) ? ITEM_LIT : ITEM_ANY;
+			break;
+		}
+		repeat = quantifier(s, &min);
+		if (k == ITEM_LIT && min > 0 && len < sizeof run)
+			run[len++] = (char)ascii_tolower(c);
+		/* a literal ends at anything else, and after a repeat */
+		if (k != ITEM_LIT || repeat || len == sizeof run) {
+			if (len >= LIT_MIN) {
+				struct lits l = { 0 };
+
+				lits_add(&l, run, len);
+				lits_keep_best(best, &l);
+			}
+			len = 0;
+		}
+		if (k == ITEM_GROUP && min > 0)
+			lits_keep_best(best, &cand);
+		lits_clear(&cand);
+	}
+	if (len >= LIT_MIN) {
+		struct lits l = { 0 };
+
+		lits_add(&l, run, len);
+		lits_keep_best(best, &l);
+	}
+}
+
+/* Branches: any of them may match, so any of their literals may be what is found. */
+static void
+alternation(struct scan *s, struct lits *need)
+{
+	struct lits branch = { 0 };
+	int any = 0;
+
+	for (;;) {
+		sequence(s, &branch);
+		if (branch.n == 0)
+			any = 1;
+		if (any)
+			lits_clear(&branch);
+		else
+			lits_merge(need, &branch);
+		if (s->bail || s->p >= s->end || *s->p != '|')
+			break;
+		s->p++;
+	}
+	if (any)
+		lits_clear(need);
+}
+
+/* The literals a compiled pattern's matches must contain one of. */
+static void
+pattern_literals(struct rule *r, const char *pat, size_t len, uint32_t opts)
+{
+	struct scan s = { pat, pat + len, 0 };
+
+	/* in extended mode white space and comments are not text */
+	if (opts & PCRE2_EXTENDED)
+		return;
+	alternation(&s, &r->need);
+	if (s.bail || s.p != s.end)
+		lits_clear(&r->need);
+}
+
 /*
  * Compile "/pattern/flags". The last slash ends the pattern so that
  * a slash inside it needs no escaping beyond what PCRE2 itself wants.
@@ -227,6 +623,7 @@ compile_pattern(struct rule *r, const char *spec, char *why, size_t whylen)
 	}
 	/* Without JIT (no executable memory, say) the interpreter still works. */
 	(void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
+	pattern_literals(r, spec + 1, (size_t)(end - spec - 1), opts);
 	return 0;
 }
 
@@ -402,6 +799,8 @@ rules_load(const char *dir, struct rules **out)
 	rs->mctx = pcre2_match_context_create(NULL);
 	rs->jit = pcre2_jit_stack_create(JIT_STACK_START, JIT_STACK_MAX, NULL);
 	rs->md = pcre2_match_data_create(1, NULL);
+	rs->sum = xmalloc(sizeof *rs->sum);
+	rs->prefilter = 1;
 	if (rs->mctx == NULL || rs->jit == NULL || rs->md == NULL) {
 		mo_warn("rules: out of memory for the matcher");
 		rc = EX_TEMPFAIL;
@@ -432,6 +831,96 @@ capped(const char *s)
 	return t;
 }
 
+void
+rules_set_prefilter(struct rules *r, int on)
+{
+	r->prefilter = on;
+}
+
+static unsigned
+tri_hash(uint32_t tri)
+{
+	return (tri * 2654435761u) >> (32 - TRI_BITS);
+}
+
+/*
+ * The next character of p[0..n) as caseless UTF matching sees ASCII:
+ * lower case, and K (U+212A) and long s (U+017F) as k and s, the only
+ * characters outside ASCII that PCRE2 holds equal to an ASCII one.
+ * Sets *c and returns the bytes used.
+ */
+static size_t
+fold(const unsigned char *p, size_t n, unsigned char *c)
+{
+	if (n >= 3 && p[0] == 0xe2 && p[1] == 0x84 && p[2] == 0xaa) {
+		*c = 'k';
+		return 3;
+	}
+	if (n >= 2 && p[0] == 0xc5 && p[1] == 0xbf) {
+		*c = 's';
+		return 2;
+	}
+	*c = (unsigned char)ascii_tolower(p[0]);
+	return 1;
+}
+
+static void
+tri_make(struct trigrams *t, const struct text *x)
+{
+	const unsigned char *p = (const unsigned char *)x->s;
+	uint32_t tri = 0;
+	unsigned char c;
+	size_t i = 0, seen = 0;
+
+	memset(t->bits, 0, sizeof t->bits);
+	while (i < x->len) {
+		i += fold(p + i, x->len - i, &c);
+		tri = (tri << 8 | c) & 0xffffff;
+		if (++seen >= 3) {
+			unsigned h = tri_hash(tri);
+
+			t->bits[h / 64] |= (uint64_t)1 << (h % 64);
+		}
+	}
+}
+
+/* Whether one of the literals may occur in the text t sums up. */
+static int
+tri_may_hold(const struct trigrams *t, const struct lits *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const unsigned char *p = (const unsigned char *)l->v[i];
+		size_t j, n = strlen(l->v[i]);
+
+		for (j = 0; j + 3 <= n; j++) {
+			unsigned h = tri_hash((uint32_t)p[j] << 16 |
+			    (uint32_t)p[j + 1] << 8 | p[j + 2]);
+
+			if (!(t->bits[h / 64] & (uint64_t)1 << (h % 64)))
+				break;
+		}
+		if (j + 3 > n)
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether the rule ru can match field which (0 subject, 1 body) of text x. */
+static int
+may_match(const struct rules *r, const struct rule *ru, int which,
+    const struct text *x)
+{
+	struct summary *sum = r->sum;
+
+	if (!r->prefilter || ru->need.n == 0)
+		return 1;
+	if (!sum->ready[which]) {
+		tri_make(&sum->tri[which], x);
+		sum->ready[which] = 1;
+	}
+	return tri_may_hold(&sum->tri[which], &ru->need);
+}
+
 int
 rules_classify(const struct rules *r, const struct message *m,
     struct rule_hit *hit, rules_trace_fn trace, void *arg)
@@ -441,6 +930,7 @@ rules_classify(const struct rules *r, const struct message *m,
 	const struct text body = capped(message_body(m));
 	PCRE2_UCHAR errbuf[256];
 
+	r->sum->ready[0] = r->sum->ready[1] = 0;
 	for (size_t i = 0; i < r->n; i++) {
 		const struct rule *ru = &r->v[i];
 		struct rule_hit h = { ru->id, ru->action, NULL, ru->file, ru->line };
@@ -452,9 +942,19 @@ rules_classify(const struct rules *r, const struct message *m,
 			int rc;
 
 			switch (f->kind) {
-			case FIELD_SUBJECT: t = subject; break;
-			case FIELD_BODY: t = body; break;
-			default: t = capped(message_header(m, f->header)); break;
+			case FIELD_SUBJECT:
+				t = subject;
+				if (!may_match(r, ru, 0, &t))
+					continue;
+				break;
+			case FIELD_BODY:
+				t = body;
+				if (!may_match(r, ru, 1, &t))
+					continue;
+				break;
+			default:
+				t = capped(message_header(m, f->header));
+				break;
 			}
 			if (t.s == NULL)
 				continue;	/* absent header: no match */

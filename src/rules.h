@@ -47,4 +47,12 @@ typedef void (*rules_trace_fn)(void *arg, const struct rule_hit *rule,
 int		 rules_classify(const struct rules *r, const struct message *m,
 		    struct rule_hit *hit, rules_trace_fn trace, void *arg);
 
+/*
+ * Rules run only when a literal that every match of theirs contains
+ * may occur in the subject or body (header rules always run). That
+ * never changes a result, only the time taken; on = 0 turns the check
+ * off, so tests and benchmarks can compare. It is on after rules_load.
+ */
+void		 rules_set_prefilter(struct rules *r, int on);
+
 #endif

@@ -35,7 +35,7 @@ grep -E ' (sisimai-set-of-emails/maildir/(bsd|dos|mac|err|tmp)/|flanker/tests/fi
 nreports=$(wc -l < "$T/reports" | tr -d ' ')
 
 start=$(date +%s)
-timeout 600 "$MAILOPT" sweep --no-flush "$MD" > "$T/sweep.out" 2> "$T/sweep.err"
+timeout 600 $MAILOPT_WRAPPER "$MAILOPT" sweep --no-flush "$MD" > "$T/sweep.out" 2> "$T/sweep.err"
 rc=$?
 echo "# sweep took $(($(date +%s) - start)) s"
 is "$rc" 0 "sweep exits 0"
@@ -84,7 +84,7 @@ while IFS= read -r f; do
 	i=$((i + 1))
 	[ $((i % 10)) = 1 ] || continue
 	tried=$((tried + 1))
-	timeout 10 "$MAILOPT" filter < "$f" > "$T/filtered" 2> "$T/filter.err"
+	timeout 10 $MAILOPT_WRAPPER "$MAILOPT" filter < "$f" > "$T/filtered" 2> "$T/filter.err"
 	rc=$?
 	if [ "$rc" != 0 ]; then
 		bad=$((bad + 1))

@@ -10,8 +10,13 @@ GEN="$SHARED/bench/gen-maildir"
 
 /usr/bin/python3 "$GEN" --messages 600 --profiles 100 --out "$T/gen" --seed 7 \
 	>/dev/null 2>"$T/gen.err" || { echo "Bail out! gen-maildir failed"; exit 99; }
+# the same requests arriving twice, the copies in the last batch
+awk -F '\t' '$2 == "request" { print $1 }' "$T/gen/truth.tsv" | head -n 15 |
+	while read -r f; do
+		cp "$T/gen/Maildir/new/$f" "$T/gen/Maildir/new/1800000000.$f"
+	done
 N=$(count "$T/gen/Maildir/new")
-echo "# $N generated messages"
+echo "# $N messages"
 
 # History, queue and processed records carry the time: the same for every run.
 MAILOPT_NOW=1714000000

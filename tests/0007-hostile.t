@@ -107,6 +107,7 @@ def sized(size, sender, mid):
 
 put("at-limit", sized(65536, b"pat@example.com", b"at-limit"))
 put("over-limit", sized(65537, b"sam@example.com", b"over-limit"))
+put("far-over-limit", sized(1024 * 1024 + 3, b"sam@example.com", b"far-over-limit"))
 EOF
 
 # unmark FILE: without mailopt's header line.
@@ -159,6 +160,17 @@ else
 	fail "  and passes all of it through" "$(wc -c < "$T/unmarked") bytes"
 fi
 
+small 60 filter < "$H/far-over-limit" > "$T/filtered" 2> "$T/err"
+is "$?" 0 "filter takes a message 16 times max_message_size"
+unmark "$T/filtered" > "$T/unmarked"
+if cmp -s "$T/unmarked" "$H/far-over-limit"; then
+	pass "  and passes all of it through"
+else
+	fail "  and passes all of it through" "$(wc -c < "$T/unmarked") bytes"
+fi
+small 60 deliver < "$H/far-over-limit" > "$T/out" 2> "$T/err"
+is "$?" 1 "deliver reads it all and answers not a request"
+
 # --- sweep: every one of them filed ------------------------------------
 MD="$T/Maildir"
 mkmaildir "$MD"
@@ -167,7 +179,7 @@ for f in "$H"/*; do
 	i=$((i + 1))
 	cp "$f" "$MD/new/1715000000.M${i}P7.hostile"
 done
-small 300 sweep --no-flush "$MD" > "$T/sweep.out" 2> "$T/err"
+run 120 sweep --no-flush "$MD" > "$T/sweep.out" 2> "$T/err"
 is "$?" 0 "sweep of $i hostile messages exits 0"
 is "$(grep -c '^1715000000\.M' "$T/sweep.out")" "$i" "one outcome line each"
 is "$(grep '^1715000000\.M' "$T/sweep.out" | grep -c '^[^ ]* error')" 0 "none is an error"
@@ -175,6 +187,16 @@ is "$(count "$MD/new")" 0 "none is left in new/"
 is "$(find "$MD" -type f -path '*/cur/*' | wc -l | tr -d ' ')" "$i" "every one is filed"
 grep '^1715000000\.M' "$T/sweep.out" | cut -d' ' -f2 | sort | uniq -c |
 	while read -r n o; do echo "# $o: $n"; done
+
+# over max_message_size, sweep leaves it in the inbox as not a request
+MD="$T/small"
+mkmaildir "$MD"
+cp "$H/over-limit" "$MD/new/1715000000.M1P8.over"
+small 60 sweep --no-flush "$MD" > "$T/sweep.out" 2> "$T/err"
+is "$?" 0 "sweep with max_message_size = 64k exits 0"
+like "$(head -n 1 "$T/sweep.out")" "1715000000.M1P8.over ignored" \
+	"  and ignores the message one byte over it"
+is "$(count "$MD/cur")" 1 "  leaving it in the inbox's cur/"
 
 # --- a locked database -------------------------------------------------
 MD="$T/busy"
@@ -185,8 +207,12 @@ printf 'From: someone@example.org\nSubject: price list\nMessage-ID: <busy-2@exam
 	> "$MD/new/1716000000.M2P9.busy"
 cp "$MD/new/1716000000.M1P9.busy" "$T/busy-request"
 
-(echo 'BEGIN IMMEDIATE;'; sleep 3) | sqlite3 "$MAILOPT_DB" &
+# another writer holds the lock until we close its input
+mkfifo "$T/holder"
+sqlite3 "$MAILOPT_DB" < "$T/holder" > /dev/null &
 holder=$!
+exec 3> "$T/holder"
+printf '.timeout 5000\nBEGIN IMMEDIATE;\n' >&3
 # wait until the lock is really held
 n=0
 while sqlite3 -cmd '.timeout 0' "$MAILOPT_DB" 'BEGIN IMMEDIATE; ROLLBACK;' \
@@ -197,6 +223,7 @@ done
 
 busy 60 sweep --no-flush "$MD" > "$T/sweep.out" 2> "$T/err"
 is "$?" 75 "sweep on a locked database is a temporary failure (75)"
+like "$(cat "$T/err")" "locked" "  and says the database is locked"
 is "$(count "$MD/new")" 2 "  every message stays in new/"
 is "$(count "$MD/cur")" 0 "  none is filed"
 busy 60 deliver < "$T/busy-request" > "$T/out" 2> "$T/err"
@@ -208,6 +235,7 @@ busy 60 filter -x < "$T/busy-request" > "$T/filtered" 2> "$T/err"
 is "$?" 75 "filter -x on a locked database exits 75"
 is "$(flag kim@example.com marketing_email)" true "nothing was changed meanwhile"
 
+exec 3>&-
 wait "$holder"
 run 60 sweep --no-flush "$MD" > "$T/sweep.out" 2> "$T/err"
 is "$?" 0 "once the lock is gone, sweep succeeds"
