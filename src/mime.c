@@ -756,9 +756,10 @@ part_decode(const struct mailmime *mm, size_t *outlen)
 		return xstrdup("");
 	enc = d->dt_encoding;
 	if (enc != MAILMIME_MECHANISM_BASE64 &&
-	    enc != MAILMIME_MECHANISM_QUOTED_PRINTABLE)
-		return xstrndup(d->dt_data.dt_text.dt_data,
-		    d->dt_data.dt_text.dt_length);
+	    enc != MAILMIME_MECHANISM_QUOTED_PRINTABLE) {
+		*outlen = d->dt_data.dt_text.dt_length;
+		return xstrndup(d->dt_data.dt_text.dt_data, *outlen);
+	}
 	if (mailmime_part_parse(d->dt_data.dt_text.dt_data,
 	    d->dt_data.dt_text.dt_length, &idx, enc, &res, &rlen) !=
 	    MAILIMF_NO_ERROR || res == NULL)

@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,15 +31,15 @@
 #define FIELD_CAP	(64 * 1024)
 
 /*
- * The prefilter. Most mail is not a request, and most rules need some
- * word that most mail does not contain. So each pattern is read once
- * for literals of which any match must contain one, and a message's
- * subject and body are summed up once as a set of trigrams: a rule
- * whose literals cannot occur is not run. The reading is conservative:
- * what it does not understand yields no literals, and the rule runs.
+ * The prefilter. Most mail is not a request, and most rules need words
+ * that most mail does not contain. So each pattern is read once for the
+ * literals its matches must contain, and a message's subject and body
+ * are summed up once as a set of trigrams: a rule whose literals cannot
+ * all be there is not run. The reading is conservative: what it does not
+ * understand yields no literals, and then the rule always runs.
  */
 #define TRI_BITS	16
-#define LIT_MIN		3	/* a literal must have a trigram */
+#define LIT_MIN		3	/* shorter literals have no trigram */
 #define LIT_MAX		64
 
 /* What a rule's "where" may name. */
@@ -56,9 +55,15 @@ struct field {
 	const char	*header;	/* the name inside where, FIELD_HEADER only */
 };
 
-/* Lower-case ASCII strings of which every match contains one; none: no idea. */
+/* Lower-case ASCII literals of which a match contains at least one. */
 struct lits {
 	char		**v;
+	size_t		 n;
+};
+
+/* Sets of literals of each of which a match contains one. */
+struct cnf {
+	struct lits	*v;
 	size_t		 n;
 };
 
@@ -70,15 +75,17 @@ struct rule {
 	struct field	*fields;
 	size_t		 nfields;
 	pcre2_code	*re;
-	struct lits	 need;
+	/* one per top-level branch, any may match; none: no idea */
+	struct cnf	*need;
+	size_t		 nneed;
 };
 
-/* Which trigrams of ASCII-lowered text occur, hashed; collisions only cost time. */
+/* Which trigrams of a folded text occur, hashed: a collision only costs time. */
 struct trigrams {
 	uint64_t	 bits[(1u << TRI_BITS) / 64];
 };
 
-/* The trigrams of this message's subject and body, made when first asked for. */
+/* The trigrams of one message's subject and body, made when first wanted. */
 struct summary {
 	struct trigrams	 tri[2];
 	int		 ready[2];
@@ -106,6 +113,20 @@ struct text {
 	size_t		 len;
 };
 
+/* A pattern being read for literals. */
+struct scan {
+	const char	*p, *end;
+	int		 bail;		/* met syntax this reading does not know */
+};
+
+/* What one item of a pattern's sequence is. */
+enum item_kind {
+	ITEM_LIT,	/* a character that can be part of a literal */
+	ITEM_ANY,	/* one character of some kind */
+	ITEM_ZERO,	/* an assertion: takes no text */
+	ITEM_GROUP	/* a group, with what it needs */
+};
+
 static const char *ws = " \t";
 
 static void
@@ -119,9 +140,21 @@ lits_clear(struct lits *l)
 }
 
 static void
+cnf_clear(struct cnf *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		lits_clear(&c->v[i]);
+	free(c->v);
+	c->v = NULL;
+	c->n = 0;
+}
+
+static void
 rule_clear(struct rule *r)
 {
-	lits_clear(&r->need);
+	for (size_t i = 0; i < r->nneed; i++)
+		cnf_clear(&r->need[i]);
+	free(r->need);
 	for (size_t i = 0; i < r->nfields; i++)
 		free(r->fields[i].where);
 	free(r->fields);
@@ -141,9 +174,9 @@ rules_free(struct rules *r)
 		free(r->files[i]);
 	free(r->files);
 	pcre2_match_data_free(r->md);
-	free(r->sum);
 	pcre2_jit_stack_free(r->jit);
 	pcre2_match_context_free(r->mctx);
+	free(r->sum);
 	free(r);
 }
 
@@ -151,6 +184,12 @@ size_t
 rules_count(const struct rules *r)
 {
 	return r ? r->n : 0;
+}
+
+void
+rules_set_prefilter(struct rules *r, int on)
+{
+	r->prefilter = on;
 }
 
 /* Report a broken line the way compilers do, so editors can jump to it. */
@@ -167,13 +206,25 @@ bad_line(const char *file, int line, const char *fmt, ...)
 }
 
 static int
+is_alnum(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9');
+}
+
+static int
+to_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+static int
 valid_id(const char *s)
 {
 	if (*s == '\0')
 		return 0;
 	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
+		if (!is_alnum((unsigned char)*s) && *s != '-' && *s != '_')
 			return 0;
 	return 1;
 }
@@ -228,20 +279,6 @@ out:
 	return rc;
 }
 
-static int
-ascii_tolower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
-static int
-is_alnum(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9');
-}
-
-
 static void
 lits_add(struct lits *l, const char *s, size_t n)
 {
@@ -252,58 +289,64 @@ lits_add(struct lits *l, const char *s, size_t n)
 	l->v[l->n++] = xstrndup(s, n);
 }
 
-/* Move everything from b into a. */
-static void
-lits_merge(struct lits *a, struct lits *b)
-{
-	for (size_t i = 0; i < b->n; i++)
-		lits_add(a, b->v[i], strlen(b->v[i]));
-	lits_clear(b);
-}
-
-/* Longer literals are rarer; fewer of them are cheaper to look for. */
+/* Longer literals are rarer; fewer of them are quicker to look up. */
 static size_t
 lits_score(const struct lits *l)
 {
 	size_t min = LIT_MAX;
 
-	if (l->n == 0)
-		return 0;
 	for (size_t i = 0; i < l->n; i++)
 		if (strlen(l->v[i]) < min)
 			min = strlen(l->v[i]);
-	return min * 1024 - (l->n < 1024 ? l->n : 1023);
+	return l->n ? min * 1024 - (l->n < 1024 ? l->n : 1023) : 0;
 }
 
-/* Keep in best whichever of best and cand is more telling; cand is emptied. */
-static void
-lits_keep_best(struct lits *best, struct lits *cand)
+static int
+by_score(const void *a, const void *b)
 {
-	struct lits t;
+	size_t x = lits_score(a), y = lits_score(b);
 
-	if (lits_score(cand) > lits_score(best)) {
-		t = *best;
-		*best = *cand;
-		*cand = t;
-	}
-	lits_clear(cand);
+	return x < y ? 1 : x > y ? -1 : 0;
 }
 
-/* A pattern being read for literals. */
-struct scan {
-	const char	*p, *end;
-	int		 bail;		/* met syntax this reading does not know */
-};
+/* Add the set l to c as one more that a match needs; l is taken over. */
+static void
+cnf_and(struct cnf *c, struct lits *l)
+{
+	if (l->n == 0)
+		return;
+	c->v = xrealloc(c->v, (c->n + 1) * sizeof *c->v);
+	c->v[c->n++] = *l;
+	memset(l, 0, sizeof *l);
+}
 
-/* What one item of a sequence is. */
-enum item_kind {
-	ITEM_LIT,	/* a character that can be part of a literal */
-	ITEM_ANY,	/* one character of some kind */
-	ITEM_ZERO,	/* an assertion: takes no text */
-	ITEM_GROUP	/* a group, with what it needs */
-};
+/* Move everything d needs into c. */
+static void
+cnf_join(struct cnf *c, struct cnf *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		cnf_and(c, &d->v[i]);
+	cnf_clear(d);
+}
 
-static void alternation(struct scan *, struct lits *);
+/* Move the most telling set of c into u, which any branch may satisfy; 0 if c has none. */
+static int
+cnf_best_into(struct lits *u, struct cnf *c)
+{
+	size_t best = 0;
+
+	if (c->n == 0)
+		return 0;
+	for (size_t i = 1; i < c->n; i++)
+		if (lits_score(&c->v[i]) > lits_score(&c->v[best]))
+			best = i;
+	for (size_t i = 0; i < c->v[best].n; i++)
+		lits_add(u, c->v[best].v[i], strlen(c->v[best].v[i]));
+	cnf_clear(c);
+	return 1;
+}
+
+static void alternation(struct scan *, struct cnf *);
 
 /* Skip a quantifier and set *min to its minimum; 0 if there was none. */
 static int
@@ -349,24 +392,26 @@ quantifier(struct scan *s, unsigned long *min)
 
 /* After a backslash. */
 static enum item_kind
-escape(struct scan *s, int *c)
+escape(struct scan *s)
 {
+	int c;
+
 	if (s->p >= s->end) {
 		s->bail = 1;
 		return ITEM_ANY;
 	}
-	*c = (unsigned char)*s->p++;
-	if (*c >= 0x80)
+	c = (unsigned char)*s->p++;
+	if (c >= 0x80)
 		s->bail = 1;
-	if (!is_alnum(*c))
-		return ITEM_ANY;	/* an escaped sign is itself */
-	if (strchr("bBAzZGK", *c))
+	if (!is_alnum(c))
+		return ITEM_ANY;	/* an escaped sign stands for itself */
+	if (strchr("bBAzZGK", c))
 		return ITEM_ZERO;
-	if (strchr("sSwWdDhHvVRXCntrfea", *c))
+	if (strchr("sSwWdDhHvVRXCntrfea", c))
 		return ITEM_ANY;
-	if (*c == 'N' && (s->p >= s->end || *s->p != '{'))
+	if (c == 'N' && (s->p >= s->end || *s->p != '{'))
 		return ITEM_ANY;
-	if ((*c == 'p' || *c == 'P') && s->p < s->end) {
+	if ((c == 'p' || c == 'P') && s->p < s->end) {
 		/* \pL or \p{...} */
 		if (*s->p == '{')
 			while (s->p < s->end && *s->p != '}')
@@ -385,6 +430,8 @@ escape(struct scan *s, int *c)
 static void
 skip_class(struct scan *s)
 {
+	const char *q;
+
 	if (s->p < s->end && *s->p == '^')
 		s->p++;
 	if (s->p < s->end && *s->p == ']')
@@ -399,10 +446,9 @@ skip_class(struct scan *s)
 		} else if (*s->p == '[' && s->p + 1 < s->end &&
 		    strchr(":.=", s->p[1])) {
 			/* [:alpha:] and friends */
-			const char *q = s->p + 2;
-
-			while (q + 1 < s->end && !(q[0] == s->p[1] && q[1] == ']'))
-				q++;
+			for (q = s->p + 2; q + 1 < s->end &&
+			    !(q[0] == s->p[1] && q[1] == ']'); q++)
+				;
 			if (q + 1 >= s->end) {
 				s->bail = 1;
 				return;
@@ -417,20 +463,20 @@ skip_class(struct scan *s)
 		s->p++;
 }
 
-/* After '(': read the group into need; its kind. */
+/* After '(': read the group into need; what kind of item it is. */
 static enum item_kind
-group(struct scan *s, struct lits *need)
+group(struct scan *s, struct cnf *need)
 {
 	enum item_kind k = ITEM_GROUP;
 	const char *q;
+	int close;
 
 	if (s->p < s->end && *s->p == '*') {
 		s->bail = 1;	/* (*VERB) */
 		return ITEM_ZERO;
 	}
 	if (s->p < s->end && *s->p == '?') {
-		s->p++;
-		if (s->p >= s->end) {
+		if (++s->p >= s->end) {
 			s->bail = 1;
 			return ITEM_ZERO;
 		}
@@ -446,10 +492,9 @@ group(struct scan *s, struct lits *need)
 		} else if (*s->p == '<' || *s->p == '\'' ||
 		    (*s->p == 'P' && s->p + 1 < s->end && s->p[1] == '<')) {
 			/* a named group */
-			int close = *s->p == '\'' ? '\'' : '>';
-
-			while (s->p < s->end && *s->p != close)
-				s->p++;
+			close = *s->p == '\'' ? '\'' : '>';
+			while (++s->p < s->end && *s->p != close)
+				;
 			if (s->p < s->end)
 				s->p++;
 		} else {
@@ -471,29 +516,42 @@ group(struct scan *s, struct lits *need)
 	else
 		s->p++;
 	if (k == ITEM_ZERO)
-		lits_clear(need);	/* an assertion may look anywhere */
+		cnf_clear(need);	/* an assertion may look anywhere */
 	return k;
 }
 
-/* One branch: the most telling of what its mandatory items need. */
+/* A run of literal characters, when long enough, is one more thing needed. */
 static void
-sequence(struct scan *s, struct lits *best)
+flush_run(struct cnf *need, const char *run, size_t *len)
+{
+	struct lits l = { 0 };
+
+	if (*len >= LIT_MIN) {
+		lits_add(&l, run, *len);
+		cnf_and(need, &l);
+	}
+	*len = 0;
+}
+
+/* One branch: what each of its mandatory items needs. */
+static void
+sequence(struct scan *s, struct cnf *need)
 {
 	char run[LIT_MAX];
 	size_t len = 0;
-	struct lits cand = { 0 };
+	struct cnf inner = { 0 };
 	enum item_kind k;
 	unsigned long min;
-	int c = 0, repeat;
+	int c, repeat;
 
 	while (s->p < s->end && *s->p != '|' && *s->p != ')' && !s->bail) {
 		c = (unsigned char)*s->p++;
 		switch (c) {
 		case '\\':
-			k = escape(s, &c);
+			k = escape(s);
 			break;
 		case '(':
-			k = group(s, &cand);
+			k = group(s, &inner);
 			break;
 		case '[':
 			skip_class(s);
@@ -520,64 +578,77 @@ sequence(struct scan *s, struct lits *best)
 		}
 		repeat = quantifier(s, &min);
 		if (k == ITEM_LIT && min > 0 && len < sizeof run)
-			run[len++] = (char)ascii_tolower(c);
+			run[len++] = (char)to_lower(c);
 		/* a literal ends at anything else, and after a repeat */
-		if (k != ITEM_LIT || repeat || len == sizeof run) {
-			if (len >= LIT_MIN) {
-				struct lits l = { 0 };
-
-				lits_add(&l, run, len);
-				lits_keep_best(best, &l);
-			}
-			len = 0;
-		}
+		if (k != ITEM_LIT || repeat || len == sizeof run)
+			flush_run(need, run, &len);
 		if (k == ITEM_GROUP && min > 0)
-			lits_keep_best(best, &cand);
-		lits_clear(&cand);
+			cnf_join(need, &inner);
+		cnf_clear(&inner);
 	}
-	if (len >= LIT_MIN) {
-		struct lits l = { 0 };
-
-		lits_add(&l, run, len);
-		lits_keep_best(best, &l);
-	}
+	flush_run(need, run, &len);
 }
 
-/* Branches: any of them may match, so any of their literals may be what is found. */
+/*
+ * A group's branches: one alone keeps all it needs; of several, any may
+ * be the one that matched, so all they surely need is one of their
+ * most telling literals.
+ */
 static void
-alternation(struct scan *s, struct lits *need)
+alternation(struct scan *s, struct cnf *need)
 {
-	struct lits branch = { 0 };
-	int any = 0;
+	struct cnf branch = { 0 };
+	struct lits any = { 0 };
+	int known;
 
-	for (;;) {
-		sequence(s, &branch);
-		if (branch.n == 0)
-			any = 1;
-		if (any)
-			lits_clear(&branch);
-		else
-			lits_merge(need, &branch);
-		if (s->bail || s->p >= s->end || *s->p != '|')
-			break;
-		s->p++;
+	sequence(s, &branch);
+	if (s->bail || s->p >= s->end || *s->p != '|') {
+		cnf_join(need, &branch);
+		return;
 	}
-	if (any)
-		lits_clear(need);
+	known = cnf_best_into(&any, &branch);
+	while (!s->bail && s->p < s->end && *s->p == '|') {
+		s->p++;
+		sequence(s, &branch);
+		known = cnf_best_into(&any, &branch) && known;
+	}
+	if (known)
+		cnf_and(need, &any);
+	lits_clear(&any);
 }
 
-/* The literals a compiled pattern's matches must contain one of. */
+/*
+ * What matches of pat must contain, per top-level branch, into
+ * r->need; nothing when anything is not understood.
+ */
 static void
-pattern_literals(struct rule *r, const char *pat, size_t len, uint32_t opts)
+pattern_needs(struct rule *r, const char *pat, size_t len, uint32_t opts)
 {
 	struct scan s = { pat, pat + len, 0 };
+	struct cnf *c;
 
 	/* in extended mode white space and comments are not text */
 	if (opts & PCRE2_EXTENDED)
 		return;
-	alternation(&s, &r->need);
-	if (s.bail || s.p != s.end)
-		lits_clear(&r->need);
+	for (;;) {
+		r->need = xrealloc(r->need, (r->nneed + 1) * sizeof *r->need);
+		c = &r->need[r->nneed++];
+		memset(c, 0, sizeof *c);
+		sequence(&s, c);
+		/* the most telling first: the check stops at a missing one */
+		if (c->n > 1)
+			qsort(c->v, c->n, sizeof *c->v, by_score);
+		if (c->n == 0 || s.bail || s.p >= s.end || *s.p != '|')
+			break;
+		s.p++;
+	}
+	if (c->n == 0 || s.bail || s.p != s.end) {
+		for (size_t i = 0; i < r->nneed; i++)
+			cnf_clear(&r->need[i]);
+		free(r->need);
+		r->need = NULL;
+		r->nneed = 0;
+	}
 }
 
 /*
@@ -623,7 +694,7 @@ compile_pattern(struct rule *r, const char *spec, char *why, size_t whylen)
 	}
 	/* Without JIT (no executable memory, say) the interpreter still works. */
 	(void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
-	pattern_literals(r, spec + 1, (size_t)(end - spec - 1), opts);
+	pattern_needs(r, spec + 1, (size_t)(end - spec - 1), opts);
 	return 0;
 }
 
@@ -788,7 +859,7 @@ rules_load(const char *dir, struct rules **out)
 		rc = EX_CONFIG;
 		goto out;
 	}
-	/* A missing file outranks bad data: the rest cannot be judged. */
+	/* A file that cannot be read outranks bad data in another. */
 	for (int i = 0; i < n; i++)
 		if ((frc = load_file(rs, dir, names[i]->d_name)) != 0 &&
 		    (rc == 0 || rc == EX_DATAERR))
@@ -799,8 +870,6 @@ rules_load(const char *dir, struct rules **out)
 	rs->mctx = pcre2_match_context_create(NULL);
 	rs->jit = pcre2_jit_stack_create(JIT_STACK_START, JIT_STACK_MAX, NULL);
 	rs->md = pcre2_match_data_create(1, NULL);
-	rs->sum = xmalloc(sizeof *rs->sum);
-	rs->prefilter = 1;
 	if (rs->mctx == NULL || rs->jit == NULL || rs->md == NULL) {
 		mo_warn("rules: out of memory for the matcher");
 		rc = EX_TEMPFAIL;
@@ -809,6 +878,8 @@ rules_load(const char *dir, struct rules **out)
 	pcre2_set_match_limit(rs->mctx, MATCH_LIMIT);
 	pcre2_set_heap_limit(rs->mctx, HEAP_LIMIT_KIB);
 	pcre2_jit_stack_assign(rs->mctx, NULL, rs->jit);
+	rs->sum = xmalloc(sizeof *rs->sum);
+	rs->prefilter = 1;
 	*out = rs;
 	rs = NULL;
 out:
@@ -831,12 +902,6 @@ capped(const char *s)
 	return t;
 }
 
-void
-rules_set_prefilter(struct rules *r, int on)
-{
-	r->prefilter = on;
-}
-
 static unsigned
 tri_hash(uint32_t tri)
 {
@@ -845,9 +910,9 @@ tri_hash(uint32_t tri)
 
 /*
  * The next character of p[0..n) as caseless UTF matching sees ASCII:
- * lower case, and K (U+212A) and long s (U+017F) as k and s, the only
- * characters outside ASCII that PCRE2 holds equal to an ASCII one.
- * Sets *c and returns the bytes used.
+ * lower case, and KELVIN SIGN and LONG S as k and s, the only characters
+ * outside ASCII that PCRE2 holds equal to an ASCII letter. Sets *c and
+ * returns the bytes used.
  */
 static size_t
 fold(const unsigned char *p, size_t n, unsigned char *c)
@@ -860,7 +925,7 @@ fold(const unsigned char *p, size_t n, unsigned char *c)
 		*c = 's';
 		return 2;
 	}
-	*c = (unsigned char)ascii_tolower(p[0]);
+	*c = (unsigned char)to_lower(p[0]);
 	return 1;
 }
 
@@ -886,7 +951,7 @@ tri_make(struct trigrams *t, const struct text *x)
 
 /* Whether one of the literals may occur in the text t sums up. */
 static int
-tri_may_hold(const struct trigrams *t, const struct lits *l)
+tri_one_of(const struct trigrams *t, const struct lits *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		const unsigned char *p = (const unsigned char *)l->v[i];
@@ -905,20 +970,29 @@ tri_may_hold(const struct trigrams *t, const struct lits *l)
 	return 0;
 }
 
-/* Whether the rule ru can match field which (0 subject, 1 body) of text x. */
+/* Whether rule ru may match field which (0 subject, 1 body) with text x. */
 static int
 may_match(const struct rules *r, const struct rule *ru, int which,
     const struct text *x)
 {
 	struct summary *sum = r->sum;
+	size_t i, j;
 
-	if (!r->prefilter || ru->need.n == 0)
+	if (!r->prefilter || ru->nneed == 0)
 		return 1;
 	if (!sum->ready[which]) {
 		tri_make(&sum->tri[which], x);
 		sum->ready[which] = 1;
 	}
-	return tri_may_hold(&sum->tri[which], &ru->need);
+	for (i = 0; i < ru->nneed; i++) {
+		const struct cnf *c = &ru->need[i];
+
+		for (j = 0; j < c->n && tri_one_of(&sum->tri[which], &c->v[j]); j++)
+			;
+		if (j == c->n)
+			return 1;
+	}
+	return 0;
 }
 
 int

@@ -166,15 +166,21 @@ void
 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list copy;
+	size_t avail;
 	int n;
 
+	/* format into the free space first; only a long result formats twice */
+	buf_grow(b, 128);
+	avail = b->cap - b->len;
 	va_copy(copy, ap);
-	n = vsnprintf(NULL, 0, fmt, copy);
+	n = vsnprintf(b->s + b->len, avail, fmt, copy);
 	va_end(copy);
 	if (n < 0)
 		oom();
-	buf_grow(b, (size_t)n);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	if ((size_t)n >= avail) {
+		buf_grow(b, (size_t)n);
+		vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
 }
 

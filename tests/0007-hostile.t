@@ -168,8 +168,10 @@ if cmp -s "$T/unmarked" "$H/far-over-limit"; then
 else
 	fail "  and passes all of it through" "$(wc -c < "$T/unmarked") bytes"
 fi
-small 60 deliver < "$H/far-over-limit" > "$T/out" 2> "$T/err"
-is "$?" 1 "deliver reads it all and answers not a request"
+{ cat "$H/far-over-limit"; echo $? > "$T/writer"; } |
+	small 60 deliver > "$T/out" 2> "$T/err"
+is "$?" 1 "deliver answers that it is not a request"
+is "$(cat "$T/writer")" 0 "  after reading all of it (the writer saw no broken pipe)"
 
 # --- sweep: every one of them filed ------------------------------------
 MD="$T/Maildir"
