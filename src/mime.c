@@ -64,12 +64,14 @@ static const struct {
 	{ "iso-8859-11",	"cp874" },
 };
 
-static void
-add_cp(struct buf *b, unsigned cp)
+void
+mime_put_cp(struct buf *b, unsigned long cp)
 {
 	char u[4];
 	size_t n;
 
+	if (cp == 0 || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		cp = 0xfffd;
 	if (cp < 0x80) {
 		u[0] = (char)cp;
 		n = 1;
@@ -77,11 +79,17 @@ add_cp(struct buf *b, unsigned cp)
 		u[0] = (char)(0xc0 | cp >> 6);
 		u[1] = (char)(0x80 | (cp & 0x3f));
 		n = 2;
-	} else {
+	} else if (cp < 0x10000) {
 		u[0] = (char)(0xe0 | cp >> 12);
 		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
 		u[2] = (char)(0x80 | (cp & 0x3f));
 		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | cp >> 18);
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
 	}
 	buf_add(b, u, n);
 }
@@ -89,7 +97,7 @@ add_cp(struct buf *b, unsigned cp)
 static void
 add_cp1252(struct buf *b, unsigned char c)
 {
-	add_cp(b, c >= 0x80 && c < 0xa0 ? cp1252_c1[c - 0x80] : c);
+	mime_put_cp(b, c >= 0x80 && c < 0xa0 ? cp1252_c1[c - 0x80] : c);
 }
 
 /* Length of the well-formed UTF-8 sequence at p, 0 if there is none. */
@@ -209,7 +217,7 @@ iconv_add(struct buf *b, const char *from, const char *s, size_t n)
 		if (r != (size_t)-1 || err == E2BIG)
 			continue;
 		/* EILSEQ, or EINVAL for a sequence cut at the end */
-		add_cp(b, 0xfffd);
+		mime_put_cp(b, 0xfffd);
 		bad++;
 		in++;
 		inleft--;

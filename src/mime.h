@@ -4,6 +4,11 @@
 
 #include <stddef.h>
 
+struct buf;
+
+/* Append code point cp as UTF-8; surrogates, 0 and cp > 0x10ffff give U+FFFD. */
+void	 mime_put_cp(struct buf *b, unsigned long cp);
+
 /*
  * Convert s[0..n) from charset to UTF-8. charset may be NULL or a name
  * iconv does not know: text that is valid UTF-8 is then kept as is,

@@ -15,6 +15,7 @@
 
 #include "action.h"
 #include "store.h"
+#include "store_db.h"
 #include "util.h"
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
@@ -85,6 +86,26 @@ static const char *const migrations[] = {
 	"  state TEXT NOT NULL DEFAULT 'open',"
 	"  handled_time INTEGER, operator TEXT, note TEXT);"
 	"CREATE INDEX queue_state ON queue (state, received);",
+	/* 2: outgoing mail, written in the transaction of the change that causes it */
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  created INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"			/* confirmation | notice */
+	"  profile_id INTEGER REFERENCES profile ON DELETE SET NULL,"
+	"  recipient TEXT NOT NULL,"
+	"  message_id TEXT,"
+	"  message BLOB NOT NULL,"		/* the whole RFC 5322 message */
+	"  state TEXT NOT NULL DEFAULT 'pending',"	/* pending | sent | failed */
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_try INTEGER NOT NULL,"
+	"  last_error TEXT,"
+	"  sent_time INTEGER);"
+	"CREATE INDEX outbox_due ON outbox (state, next_try);"
+	"CREATE INDEX outbox_profile ON outbox (profile_id, kind, created);"
+	"CREATE TABLE reseller ("
+	"  country TEXT PRIMARY KEY COLLATE NOCASE,"
+	"  name TEXT NOT NULL,"
+	"  email TEXT NOT NULL);",
 };
 
 /* Columns 0..9 of every profile query: see profile_row(). */
@@ -123,10 +144,7 @@ enum q {
 	Q_COUNT
 };
 
-static const struct {
-	const char	*what;	/* names the step in diagnostics */
-	const char	*sql;
-} queries[Q_COUNT] = {
+static const struct sq queries[Q_COUNT] = {
 	[Q_BEGIN] = { "begin", "BEGIN IMMEDIATE" },
 	[Q_COMMIT] = { "commit", "COMMIT" },
 	[Q_PUT_BEGIN] = { "save profile", "SAVEPOINT put" },
@@ -186,157 +204,10 @@ static const struct {
 	    "SELECT count(*) FROM queue WHERE state = 'open'" },
 };
 
-struct store {
-	sqlite3		*db;
-	char		*path;
-	int		 version;
-	sqlite3_stmt	*st[Q_COUNT];	/* prepared on first use */
-};
-
-/*
- * The one place SQLite results become exit codes (see store.h).
- * Prints "path: what: sqlite's message".
- */
-static int
-db_fail(struct store *s, int rc, const char *what)
-{
-	int ex, err;
-
-	switch (rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-	case SQLITE_PROTOCOL:
-	case SQLITE_FULL:
-	case SQLITE_NOMEM:
-		ex = EX_TEMPFAIL;
-		break;
-	case SQLITE_CONSTRAINT:
-	case SQLITE_MISMATCH:
-	case SQLITE_TOOBIG:
-		ex = EX_DATAERR;
-		break;
-	case SQLITE_IOERR:
-		/* ENOSPC in fsync, truncate or the shm file comes as an I/O error. */
-		err = s->db ? sqlite3_system_errno(s->db) : 0;
-		ex = rc == SQLITE_IOERR_NOMEM || err == ENOSPC || err == EDQUOT ?
-		    EX_TEMPFAIL : EX_IOERR;
-		break;
-	case SQLITE_CANTOPEN:
-	case SQLITE_READONLY:
-	case SQLITE_PERM:
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-	case SQLITE_NOLFS:
-		ex = EX_IOERR;
-		break;
-	default:
-		ex = EX_SOFTWARE;
-		break;
-	}
-	mo_warn("%s: %s: %s", s->path, what,
-	    s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
-	return ex;
-}
-
-static int
-exec(struct store *s, const char *sql, const char *what)
-{
-	int rc;
-
-	if ((rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL)) != SQLITE_OK)
-		return db_fail(s, rc, what);
-	return 0;
-}
-
-/* Reset query q and drop its bindings, which point into the caller's strings. */
-static void
-q_done(struct store *s, enum q q)
-{
-	if (s->st[q] == NULL)
-		return;
-	sqlite3_reset(s->st[q]);
-	sqlite3_clear_bindings(s->st[q]);
-}
-
-/*
- * Step query q once. With a row, *row is 1 and the row stays readable
- * until the next q_step or q_done; otherwise *row is 0 and the query is
- * done. row may be NULL when nobody reads the rows.
- */
-static int
-q_step(struct store *s, enum q q, int *row)
-{
-	int rc, ret = 0;
-
-	rc = sqlite3_step(s->st[q]);
-	if (row != NULL)
-		*row = rc == SQLITE_ROW;
-	if (rc == SQLITE_ROW && row != NULL)
-		return 0;
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		ret = db_fail(s, rc, queries[q].what);
-	q_done(s, q);
-	return ret;
-}
-
-/*
- * Prepare query q on first use, bind the arguments fmt describes and
- * step once (see q_step). fmt has one letter per parameter: 's' text,
- * 'i' int, 'l' int64_t, 'b' blob as (const void *, size_t); a NULL
- * pointer binds NULL. Bound strings must outlive the query's use.
- */
-static int
-q_run(struct store *s, enum q q, int *row, const char *fmt, ...)
-{
-	sqlite3_stmt *st;
-	va_list ap;
-	const void *blob;
-	int i, rc = SQLITE_OK, ret = 0;
-
-	if (row != NULL)
-		*row = 0;
-	if (s->st[q] == NULL && (rc = sqlite3_prepare_v3(s->db,
-	    queries[q].sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st[q],
-	    NULL)) != SQLITE_OK)
-		return db_fail(s, rc, queries[q].what);
-	st = s->st[q];
-	va_start(ap, fmt);
-	for (i = 1; rc == SQLITE_OK && fmt[i - 1] != '\0'; i++) {
-		switch (fmt[i - 1]) {
-		case 's':
-			rc = sqlite3_bind_text(st, i, va_arg(ap, const char *),
-			    -1, SQLITE_STATIC);
-			break;
-		case 'i':
-			rc = sqlite3_bind_int(st, i, va_arg(ap, int));
-			break;
-		case 'l':
-			rc = sqlite3_bind_int64(st, i, va_arg(ap, int64_t));
-			break;
-		case 'b':
-			blob = va_arg(ap, const void *);
-			rc = sqlite3_bind_blob64(st, i, blob,
-			    va_arg(ap, size_t), SQLITE_STATIC);
-			break;
-		default:
-			rc = SQLITE_MISUSE;
-			break;
-		}
-	}
-	va_end(ap);
-	if (rc != SQLITE_OK) {
-		ret = db_fail(s, rc, queries[q].what);
-		q_done(s, q);
-		return ret;
-	}
-	return q_step(s, q, row);
-}
-
-static const char *
-col_text(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
+#define q_run(s, q, ...)	sq_run((s), &queries[q], __VA_ARGS__)
+#define q_step(s, q, row)	sq_step((s), &queries[q], (row))
+#define q_done(s, q)		sq_done((s), &queries[q])
+#define STMT(s, q)		sq_stmt((s), &queries[q])
 
 /* The FLAG_COLS at columns i.. as FLAG_* bits. */
 static unsigned
@@ -408,7 +279,7 @@ migrate(struct store *s, int create)
 		return ret;
 	if ((ret = q_run(s, Q_VERSION, &row, "")) != 0)
 		goto out;
-	v = row ? sqlite3_column_int(s->st[Q_VERSION], 0) : 0;
+	v = row ? sqlite3_column_int(STMT(s, Q_VERSION), 0) : 0;
 	q_done(s, Q_VERSION);
 	if (v > current) {
 		mo_warn("%s: schema version %d is newer than this mailopt's %d",
@@ -425,8 +296,8 @@ migrate(struct store *s, int create)
 	for (; v < current; v++) {
 		snprintf(what, sizeof what, "migrate to version %d", v + 1);
 		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
-		if ((ret = exec(s, migrations[v], what)) != 0 ||
-		    (ret = exec(s, sql, what)) != 0)
+		if ((ret = sq_exec(s, migrations[v], what)) != 0 ||
+		    (ret = sq_exec(s, sql, what)) != 0)
 			goto out;
 	}
 	s->version = v;
@@ -460,18 +331,18 @@ store_open(const char *path, int create, struct store **out)
 	rc = sqlite3_open_v2(path, &s->db,
 	    SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), NULL);
 	if (rc != SQLITE_OK) {
-		ret = db_fail(s, rc, "open");
+		ret = sq_fail(s, rc, "open");
 		goto out;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	/* Before any pragma: they take locks too. */
 	sqlite3_busy_timeout(s->db, busy_timeout());
 	/* WAL lets deliveries read while a sweep writes; it sticks to the file. */
-	if (create && (ret = exec(s, "PRAGMA journal_mode = WAL",
+	if (create && (ret = sq_exec(s, "PRAGMA journal_mode = WAL",
 	    "set journal mode")) != 0)
 		goto out;
 	/* Opt-outs are evidence: a commit must survive a crash. */
-	if ((ret = exec(s, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON",
+	if ((ret = sq_exec(s, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON",
 	    "set pragmas")) != 0)
 		goto out;
 	ret = migrate(s, create);
@@ -492,8 +363,7 @@ store_free(struct store *s)
 		return;
 	if (s->db != NULL)
 		store_rollback(s);
-	for (size_t i = 0; i < NITEMS(s->st); i++)
-		sqlite3_finalize(s->st[i]);
+	sq_finalize(s);
 	sqlite3_close(s->db);
 	free(s->path);
 	free(s);
@@ -533,16 +403,6 @@ store_rollback(struct store *s)
 		(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-/* A write outside store_begin() would commit alone, before its caller decided. */
-static int
-need_tx(struct store *s, const char *what)
-{
-	if (!sqlite3_get_autocommit(s->db))
-		return 0;
-	mo_warn("%s: %s: not inside a transaction", s->path, what);
-	return EX_SOFTWARE;
-}
-
 void
 profile_clear(struct profile *p)
 {
@@ -561,18 +421,18 @@ profile_clear(struct profile *p)
 static void
 profile_row(sqlite3_stmt *st, struct profile *p)
 {
-	const char *other = col_text(st, 2);
+	const char *other = sq_text(st, 2);
 
 	memset(p, 0, sizeof *p);
 	p->id = sqlite3_column_int64(st, 0);
-	p->email = xstrdup(col_text(st, 1));
+	p->email = xstrdup(sq_text(st, 1));
 	p->other_emails = xstrdup(other ? other : "");
-	p->name = xstrdup(col_text(st, 3));
-	p->company = xstrdup(col_text(st, 4));
-	p->phone = xstrdup(col_text(st, 5));
-	p->address = xstrdup(col_text(st, 6));
-	p->country = xstrdup(col_text(st, 7));
-	p->products = xstrdup(col_text(st, 8));
+	p->name = xstrdup(sq_text(st, 3));
+	p->company = xstrdup(sq_text(st, 4));
+	p->phone = xstrdup(sq_text(st, 5));
+	p->address = xstrdup(sq_text(st, 6));
+	p->country = xstrdup(sq_text(st, 7));
+	p->products = xstrdup(sq_text(st, 8));
 	p->flags = flags_row(st, 9);
 }
 
@@ -584,7 +444,7 @@ store_profile_find(struct store *s, const char *address, struct profile *p,
 
 	if ((ret = q_run(s, Q_PROFILE_FIND, found, "s", address)) == 0 &&
 	    *found)
-		profile_row(s->st[Q_PROFILE_FIND], p);
+		profile_row(STMT(s, Q_PROFILE_FIND), p);
 	q_done(s, Q_PROFILE_FIND);
 	return ret;
 }
@@ -595,7 +455,7 @@ store_profile_get(struct store *s, int64_t id, struct profile *p, int *found)
 	int ret;
 
 	if ((ret = q_run(s, Q_PROFILE_GET, found, "l", id)) == 0 && *found)
-		profile_row(s->st[Q_PROFILE_GET], p);
+		profile_row(STMT(s, Q_PROFILE_GET), p);
 	q_done(s, Q_PROFILE_GET);
 	return ret;
 }
@@ -632,10 +492,10 @@ address_add(struct store *s, int64_t id, const char *addr, int primary)
 	if (!row)
 		return q_run(s, Q_ADDR_ADD, NULL, "sli", addr, id, primary);
 	/* Its own address listed twice is harmless. */
-	st = s->st[Q_ADDR_OWNER];
+	st = STMT(s, Q_ADDR_OWNER);
 	if (sqlite3_column_int64(st, 0) != id) {
 		mo_warn("%s: address %s belongs to another profile (%s)",
-		    s->path, addr, col_text(st, 1));
+		    s->path, addr, sq_text(st, 1));
 		ret = EX_DATAERR;
 	}
 	q_done(s, Q_ADDR_OWNER);
@@ -660,8 +520,8 @@ profile_put(struct store *s, const struct profile *p, const char *who)
 	if ((ret = q_run(s, Q_PROFILE_KEY, &found, "s", p->email)) != 0)
 		goto out;
 	if (found) {
-		id = sqlite3_column_int64(s->st[Q_PROFILE_KEY], 0);
-		old = flags_row(s->st[Q_PROFILE_KEY], 1);
+		id = sqlite3_column_int64(STMT(s, Q_PROFILE_KEY), 0);
+		old = flags_row(STMT(s, Q_PROFILE_KEY), 1);
 	}
 	q_done(s, Q_PROFILE_KEY);
 	if ((ret = q_run(s, Q_PROFILE_PUT, NULL, "sssssssiiil", p->email,
@@ -690,7 +550,7 @@ store_profile_put(struct store *s, const struct profile *p, const char *who)
 {
 	int ret;
 
-	if ((ret = need_tx(s, "save profile")) != 0 ||
+	if ((ret = sq_need_tx(s, "save profile")) != 0 ||
 	    (ret = q_run(s, Q_PUT_BEGIN, NULL, "")) != 0)
 		return ret;
 	if ((ret = profile_put(s, p, who)) != 0)
@@ -708,7 +568,7 @@ store_profile_each(struct store *s,
 
 	for (ret = q_run(s, Q_PROFILE_EACH, &row, ""); ret == 0 && row;
 	    ret = q_step(s, Q_PROFILE_EACH, &row)) {
-		profile_row(s->st[Q_PROFILE_EACH], &p);
+		profile_row(STMT(s, Q_PROFILE_EACH), &p);
 		ret = fn(&p, arg);
 		profile_clear(&p);
 		if (ret != 0)
@@ -727,10 +587,10 @@ store_set_flags(struct store *s, int64_t profile_id, unsigned mask,
 	int ret, found;
 
 	*changed = 0;
-	if ((ret = need_tx(s, "set flags")) != 0 ||
+	if ((ret = sq_need_tx(s, "set flags")) != 0 ||
 	    (ret = q_run(s, Q_PROFILE_FLAGS, &found, "l", profile_id)) != 0)
 		return ret;
-	old = found ? flags_row(s->st[Q_PROFILE_FLAGS], 1) : 0;
+	old = found ? flags_row(STMT(s, Q_PROFILE_FLAGS), 1) : 0;
 	q_done(s, Q_PROFILE_FLAGS);
 	if (!found) {
 		mo_warn("%s: set flags: no profile %lld", s->path,
@@ -754,15 +614,15 @@ store_history_each(struct store *s, int64_t profile_id,
 
 	for (ret = q_run(s, Q_HISTORY_EACH, &row, "l", profile_id);
 	    ret == 0 && row; ret = q_step(s, Q_HISTORY_EACH, &row)) {
-		st = s->st[Q_HISTORY_EACH];
+		st = STMT(s, Q_HISTORY_EACH);
 		h.id = sqlite3_column_int64(st, 0);
-		h.flag = col_text(st, 1);
+		h.flag = sq_text(st, 1);
 		h.old_value = sqlite3_column_int(st, 2);
 		h.new_value = sqlite3_column_int(st, 3);
 		h.time = sqlite3_column_int64(st, 4);
-		h.message_id = col_text(st, 5);
-		h.rule = col_text(st, 6);
-		h.operator = col_text(st, 7);
+		h.message_id = sq_text(st, 5);
+		h.rule = sq_text(st, 6);
+		h.operator = sq_text(st, 7);
 		if ((ret = fn(&h, arg)) != 0)
 			break;
 	}
@@ -790,12 +650,12 @@ store_processed_get(struct store *s, const char *key, struct processed *out,
 
 	if ((ret = q_run(s, Q_PROCESSED_GET, found, "s", key)) == 0 &&
 	    *found) {
-		st = s->st[Q_PROCESSED_GET];
-		out->outcome = xstrdup(col_text(st, 0));
-		out->file = xstrdup(col_text(st, 1));
-		out->action = xstrdup(col_text(st, 2));
-		out->rule = xstrdup(col_text(st, 3));
-		out->profile = xstrdup(col_text(st, 4));
+		st = STMT(s, Q_PROCESSED_GET);
+		out->outcome = xstrdup(sq_text(st, 0));
+		out->file = xstrdup(sq_text(st, 1));
+		out->action = xstrdup(sq_text(st, 2));
+		out->rule = xstrdup(sq_text(st, 3));
+		out->profile = xstrdup(sq_text(st, 4));
 	}
 	q_done(s, Q_PROCESSED_GET);
 	return ret;
@@ -807,7 +667,7 @@ store_processed_add(struct store *s, const char *key, const char *message_id,
 {
 	int ret;
 
-	if ((ret = need_tx(s, "record processed message")) != 0)
+	if ((ret = sq_need_tx(s, "record processed message")) != 0)
 		return ret;
 	return q_run(s, Q_PROCESSED_ADD, NULL, "sssssssl", key, message_id,
 	    p->outcome, p->file, p->action, p->rule, p->profile,
@@ -819,7 +679,7 @@ store_queue_add(struct store *s, const struct queue_entry *e, int64_t *id)
 {
 	int ret;
 
-	if ((ret = need_tx(s, "queue message")) != 0 ||
+	if ((ret = sq_need_tx(s, "queue message")) != 0 ||
 	    (ret = q_run(s, Q_QUEUE_ADD, NULL, "lsssssslb", e->received,
 	    e->message_id, e->sender, e->subject, e->action, e->rule,
 	    e->reason, e->profile_id, e->raw, e->rawlen)) != 0)
@@ -836,7 +696,7 @@ store_queue_count(struct store *s, int64_t *n)
 
 	*n = 0;
 	if ((ret = q_run(s, Q_QUEUE_COUNT, &row, "")) == 0 && row)
-		*n = sqlite3_column_int64(s->st[Q_QUEUE_COUNT], 0);
+		*n = sqlite3_column_int64(STMT(s, Q_QUEUE_COUNT), 0);
 	q_done(s, Q_QUEUE_COUNT);
 	return ret;
 }
