@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "conf.h"
+#include "log.h"
 #include "process.h"
 #include "rules.h"
 #include "store.h"
@@ -73,6 +74,8 @@ cmd_deliver(const struct conf *c, int argc, char **argv)
 		return EX_TEMPFAIL;
 	}
 	rc = process_one(c, buf_str(&in), in.len, over, dry, &res);
+	if (!dry)
+		log_result(NULL, &res);
 	if (dry) {
 		struct buf j = { 0 };
 
@@ -166,6 +169,7 @@ cmd_filter(const struct conf *c, int argc, char **argv)
 		}
 	}
 	rc = process_one(c, buf_str(&in), more ? cap : in.len, more, 0, &res);
+	log_result(NULL, &res);
 	if (rc != 0 && strict) {
 		process_result_clear(&res);
 		rc = EX_TEMPFAIL;

@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "conf.h"
+#include "log.h"
 #include "maildir.h"
 #include "process.h"
 #include "rules.h"
@@ -196,6 +197,8 @@ sweep_all(struct sweep *sw, char **names, size_t total)
 		for (size_t i = 0; i < n; i++) {
 			if (!items[i].gone) {
 				report(sw, &items[i]);
+				if (!sw->dry)
+					log_result(items[i].name, &items[i].res);
 				if (items[i].res.outcome == OUTCOME_ERROR)
 					rc = EX_TEMPFAIL;
 			}

@@ -1,6 +1,7 @@
 /* html.c — the text a person sees in an HTML mail body. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -196,7 +197,6 @@ text_run(struct out *o, const char *s, size_t n)
 			continue;
 		}
 		if (s[i] == '\n') {
-			out_text(o, "", 0);
 			o->nl++;
 			o->bol = 1;
 			i++;
@@ -270,7 +270,7 @@ tag(struct out *o, const char *s, size_t n, size_t end)
 	if (!closing && (ascii_casecmp(name, "style") == 0 ||
 	    ascii_casecmp(name, "script") == 0 ||
 	    ascii_casecmp(name, "title") == 0)) {
-		char close[16];
+		char close[sizeof name + 2];
 
 		snprintf(close, sizeof close, "</%s", name);
 		skip = end + find_ci(s + end, n - end, close);
@@ -291,7 +291,6 @@ tag(struct out *o, const char *s, size_t n, size_t end)
 			o->quote++;
 		o->bol = 1;
 	} else if (ascii_casecmp(name, "br") == 0) {
-		out_text(o, "", 0);
 		o->nl++;
 		o->bol = 1;
 		o->space = 0;

@@ -12,8 +12,13 @@
 #include "strip.h"
 #include "util.h"
 
-/* Real mail has a few dozen recipients; hostile mail millions. */
+/*
+ * Real mail has a few dozen recipients, hostile mail millions: past
+ * MAX_RCPT they are ignored, and an address field longer than
+ * MAX_ADDR_FIELD is only scanned, as libetpan's parse of it is slow.
+ */
 #define MAX_RCPT	1000
+#define MAX_ADDR_FIELD	(64 * 1024)
 
 #define DEFAULT_DEPTH	20
 #define DEFAULT_TEXT	(1024 * 1024)
@@ -218,7 +223,8 @@ add_rcpt_field(struct message *m, const char *raw)
 	size_t idx = 0, pos = 0;
 	char *a;
 
-	if (mailimf_address_list_parse(raw, strlen(raw), &idx, &al) ==
+	if (strlen(raw) <= MAX_ADDR_FIELD &&
+	    mailimf_address_list_parse(raw, strlen(raw), &idx, &al) ==
 	    MAILIMF_NO_ERROR && al != NULL) {
 		for (it = clist_begin(al->ad_list); it; it = clist_next(it)) {
 			const struct mailimf_address *ad = clist_content(it);
@@ -236,7 +242,7 @@ add_rcpt_field(struct message *m, const char *raw)
 		mailimf_address_list_free(al);
 		return;
 	}
-	while ((a = scan_addr(raw, &pos)) != NULL)
+	while (m->nrcpt < MAX_RCPT && (a = scan_addr(raw, &pos)) != NULL)
 		rcpt_add(m, a);
 }
 

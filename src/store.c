@@ -370,6 +370,12 @@ store_free(struct store *s)
 }
 
 int
+store_latest_version(void)
+{
+	return (int)NITEMS(migrations);
+}
+
+int
 store_version(struct store *s)
 {
 	return s->version;

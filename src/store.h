@@ -27,6 +27,8 @@ int	 store_open(const char *path, int create, struct store **out);
 void	 store_free(struct store *s);
 /* Schema version in the file. */
 int	 store_version(struct store *s);
+/* The schema version this program writes. */
+int	 store_latest_version(void);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. rollback never fails loudly. */
 int	 store_begin(struct store *s);

@@ -1,11 +1,262 @@
 /* strip.c — what the sender wrote: a mail's text without quotes, forwards, signature and footer. */
 #include "config.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include "strip.h"
 #include "util.h"
+
+/*
+ * An attribution is rarely longer than this, even wrapped over
+ * ATTRIB_LINES lines; longer lines are the sender's own prose.
+ */
+#define ATTRIB_MAX	600
+#define ATTRIB_LINES	3
+/* How far below "From:" an Outlook header block has its date line. */
+#define OUTLOOK_SPAN	4
+
+#define FLAGS	(PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | \
+		 PCRE2_MATCH_INVALID_UTF)
+
+/* "On ... wrote:" as mail clients write it in seven languages. */
+static const char attrib_re[] =
+    "^\\s*(?:"
+    "on\\s.*\\swrote"
+    "|am\\s.*\\sschrieb(?:\\s.*)?"
+    "|le\\s.*\\sa\\s+écrit"
+    "|el\\s.*\\sescribió"
+    "|il\\s.*\\sha\\s+scritto"
+    "|op\\s.*\\sschreef(?:\\s.*)?"
+    "|em\\s.*\\sescreveu"
+    ")\\s*:\\s*$";
+
+/* The words an attribution starts with, to try joining a wrapped one. */
+static const char attrib_start_re[] =
+    "^\\s*(?:on|am|le|el|il|op|em)\\s";
+
+/* Separators clients put above a quoted or forwarded message. */
+static const char marker_re[] =
+    "^\\s*(?:"
+    "-{2,}\\s*(?:original message|ursprüngliche nachricht"
+    "|forwarded message|weitergeleitete nachricht"
+    "|message d'origine|message transféré|mensaje original"
+    "|mensaje reenviado|messaggio originale|messaggio inoltrato"
+    "|oorspronkelijk bericht|doorgestuurd bericht"
+    "|mensagem original|mensagem encaminhada)\\s*-{2,}"
+    "|(?:begin forwarded message|anfang der weitergeleiteten nachricht"
+    "|début du message réexpédié|inicio del mensaje reenviado)\\s*:"
+    ")\\s*$";
+
+/* Outlook's quoted header block: a From line, then a date line. */
+static const char from_re[] =
+    "^\\s*\\*?(?:from|von|de|da|van)\\s*:\\*?\\s*\\S";
+static const char sent_re[] =
+    "^\\s*\\*?(?:sent|date|gesendet|datum|envoyé|enviado|inviato"
+    "|verzonden|data|fecha)\\s*:";
+
+enum { RE_ATTRIB, RE_ATTRIB_START, RE_MARKER, RE_FROM, RE_SENT, RE_N };
+
+static const char *const sources[RE_N] = {
+	attrib_re, attrib_start_re, marker_re, from_re, sent_re,
+};
+
+/*
+ * Compiled once and kept for the life of the process, like the last
+ * footer seen: message_parse hands over the same pattern each time.
+ */
+static pcre2_code *builtin[RE_N];
+static pcre2_code *footer_code;
+static char *footer_src;
+static pcre2_match_context *mctx;
+static pcre2_match_data *mdata;
+
+static pcre2_code *
+compile(const char *src, const char *what)
+{
+	pcre2_code *re;
+	PCRE2_UCHAR msg[256];
+	PCRE2_SIZE off;
+	int err;
+
+	re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, FLAGS,
+	    &err, &off, NULL);
+	if (re == NULL) {
+		pcre2_get_error_message(err, msg, sizeof msg);
+		mo_warn("%s: %s at offset %zu", what, (char *)msg,
+		    (size_t)off);
+	}
+	return re;
+}
+
+static int
+setup(const char *footer)
+{
+	if (mdata == NULL) {
+		for (int i = 0; i < RE_N; i++)
+			if ((builtin[i] = compile(sources[i],
+			    "strip pattern")) == NULL)
+				return -1;
+		mdata = pcre2_match_data_create(4, NULL);
+		mctx = pcre2_match_context_create(NULL);
+		if (mdata == NULL || mctx == NULL)
+			return -1;
+		/* a footer pattern from the config must not stall a sweep */
+		pcre2_set_match_limit(mctx, 100000);
+		pcre2_set_heap_limit(mctx, 1024);
+	}
+	if (footer == NULL || (footer_src != NULL &&
+	    strcmp(footer, footer_src) == 0))
+		return 0;
+	pcre2_code_free(footer_code);
+	free(footer_src);
+	footer_src = xstrdup(footer);
+	footer_code = compile(footer, "footer pattern");
+	return 0;
+}
+
+static int
+match(const pcre2_code *re, const char *s, size_t n)
+{
+	return re != NULL && pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, mdata,
+	    mctx) >= 0;
+}
+
+struct line {
+	const char	*s;
+	size_t		 n;
+};
+
+static int
+is_quote(const struct line *l)
+{
+	size_t i = 0;
+
+	while (i < l->n && (l->s[i] == ' ' || l->s[i] == '\t'))
+		i++;
+	return i < l->n && l->s[i] == '>';
+}
+
+static int
+is_signature(const struct line *l)
+{
+	return (l->n == 3 && memcmp(l->s, "-- ", 3) == 0) ||
+	    (l->n == 2 && memcmp(l->s, "--", 2) == 0);
+}
+
+/* An attribution starting at line i, perhaps wrapped over a few. */
+static int
+is_attribution(const struct line *l, size_t i, size_t nl)
+{
+	struct buf j = { 0 };
+	int hit = 0;
+
+	if (l[i].n > ATTRIB_MAX || !match(builtin[RE_ATTRIB_START], l[i].s,
+	    l[i].n))
+		return 0;
+	for (size_t k = i; k < nl && k < i + ATTRIB_LINES; k++) {
+		if (k > i) {
+			if (l[k].n == 0 || is_quote(&l[k]))
+				break;
+			buf_addc(&j, ' ');
+		}
+		buf_add(&j, l[k].s, l[k].n);
+		if (j.len > ATTRIB_MAX)
+			break;
+		if ((hit = match(builtin[RE_ATTRIB], buf_str(&j), j.len)))
+			break;
+	}
+	buf_free(&j);
+	return hit;
+}
+
+static int
+is_outlook_block(const struct line *l, size_t i, size_t nl)
+{
+	if (!match(builtin[RE_FROM], l[i].s, l[i].n))
+		return 0;
+	for (size_t k = i + 1; k < nl && k <= i + OUTLOOK_SPAN; k++)
+		if (match(builtin[RE_SENT], l[k].s, l[k].n))
+			return 1;
+	return 0;
+}
+
+/* Where what the sender wrote ends: the first line of what is not. */
+static int
+is_cut(const struct line *l, size_t i, size_t nl)
+{
+	return is_signature(&l[i]) ||
+	    match(builtin[RE_MARKER], l[i].s, l[i].n) ||
+	    is_attribution(l, i, nl) ||
+	    is_outlook_block(l, i, nl) ||
+	    match(footer_code, l[i].s, l[i].n);
+}
+
+static struct line *
+split_lines(const char *text, size_t *nl)
+{
+	struct line *l = NULL;
+	size_t n = 0, cap = 0;
+	const char *p = text, *eol;
+
+	while (*p) {
+		eol = strchr(p, '\n');
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			l = xrealloc(l, cap * sizeof *l);
+		}
+		l[n].s = p;
+		l[n].n = eol ? (size_t)(eol - p) : strlen(p);
+		n++;
+		p += l[n - 1].n + (eol != NULL);
+	}
+	*nl = n;
+	return l;
+}
+
+static int
+is_blank(const struct line *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->s[i] != ' ' && l->s[i] != '\t')
+			return 0;
+	return 1;
+}
 
 char *
 strip_text(const char *text, const char *footer)
 {
-	return xstrdup(text);
+	struct buf out = { 0 };
+	struct line *l;
+	size_t nl, i, first = 0, last = 0;
+	int any = 0;
+
+	l = split_lines(text, &nl);
+	if (setup(footer) == -1) {
+		/* without its patterns strip can only leave the text whole */
+		buf_adds(&out, text);
+		goto out;
+	}
+	for (i = 0; i < nl && !is_cut(l, i, nl); i++) {
+		if (is_quote(&l[i]))
+			l[i].s = NULL;	/* inline replies keep the rest */
+		else if (!is_blank(&l[i])) {
+			if (!any)
+				first = i;
+			last = i;
+			any = 1;
+		}
+	}
+	for (i = first; any && i <= last; i++) {
+		if (l[i].s == NULL)
+			continue;
+		buf_add(&out, l[i].s, l[i].n);
+		buf_addc(&out, '\n');
+	}
+out:
+	free(l);
+	return buf_steal(&out);
 }

@@ -10,6 +10,9 @@ P="$FIX/procmail"
 mo init >/dev/null && mo profile import "$P/profiles.csv" >/dev/null ||
 	{ echo "Bail out! cannot set up the database"; exit 99; }
 
+# procmail works in $MAILDIR: every path it hands on must be absolute
+RULES=$(cd "$MAILOPT_RULES" && pwd)
+
 # rcfile NAME RECIPES: a private rcfile; procmail clears the environment,
 # so the rcfile sets what mailopt needs itself.
 rcfile() {
@@ -19,7 +22,7 @@ rcfile() {
 		printf 'MAILDIR=%s\nDEFAULT=$MAILDIR/\n' "$T/$1/Mail"
 		printf 'LOGFILE=%s\n' "$T/$1/procmail.log"
 		printf 'MAILOPT_DB=%s\nMAILOPT_RULES=%s\nMAILOPT_CONFIG=%s\n' \
-			"$MAILOPT_DB" "$MAILOPT_RULES" "$MAILOPT_CONFIG"
+			"$MAILOPT_DB" "$RULES" "$MAILOPT_CONFIG"
 		printf '%s\n' "$2"
 	} > "$T/$1/rc"
 }
@@ -40,15 +43,19 @@ unmark() {
 }
 
 # --- as a filter -------------------------------------------------------
+# "^^" anchors at the first header line, the one mailopt adds: a sender's
+# own X-Mailopt-Result further down must not steer the filing.
+# The fixtures end in an empty line, as procmail pads a filtered message
+# that lacks one.
 rcfile filter ":0 fw
 | $MAILOPT filter
 
 :0
-* ^X-Mailopt-Result: (applied|unchanged|duplicate)
+* ^^X-Mailopt-Result: (applied|unchanged|duplicate)
 \$MAILDIR/.Processed/
 
 :0
-* ^X-Mailopt-Result: queued
+* ^^X-Mailopt-Result: queued
 \$MAILDIR/.Unmatched/"
 M="$T/filter/Mail"
 
@@ -95,9 +102,11 @@ hist=$(sql "SELECT count(*) FROM history")
 filed "$P/optout.eml" .Processed "duplicate" "the same opt-out again"
 is "$(sql "SELECT count(*) FROM history")" "$hist" "the duplicate added no history"
 
+filed "$P/forged.eml" "" "ignored" "a question with a forged X-Mailopt-Result"
+
 is "$(count "$M/.Processed/new")" 2 ".Processed holds both copies of the opt-out"
 is "$(count "$M/.Unmatched/new")" 1 ".Unmatched holds the unknown sender's request"
-is "$(count "$M/new")" 1 "the inbox holds only the sales question"
+is "$(count "$M/new")" 2 "the inbox holds the two questions"
 
 # --- as the delivery agent ---------------------------------------------
 # A fresh database: the same messages are new to it.

@@ -168,7 +168,7 @@ test_open(void)
 	ok(s == NULL, "no store on failure");
 
 	is_int(store_open(path, 1, &s), 0, "create");
-	is_int(store_version(s), 1, "schema version 1");
+	is_int(store_version(s), store_latest_version(), "schema at the latest version");
 	snprintf(sub, sizeof sub, "%s/sub", dir);
 	is_int(mode_of(sub), 0700, "directory made 0700");
 	is_int(mode_of(path), 0600, "database 0600");
@@ -177,17 +177,17 @@ test_open(void)
 	snprintf(file, sizeof file, "%s-shm", path);
 	is_int(mode_of(file), 0600, "-shm 0600");
 	db = raw_open();
-	is_int(raw_int(db, "PRAGMA user_version"), 1, "user_version set");
+	is_int(raw_int(db, "PRAGMA user_version"), store_latest_version(), "user_version set");
 	is_int(raw_int(db, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"),
 	    1, "journal mode wal");
 	sqlite3_close(db);
 	store_free(s);
 
 	is_int(store_open(path, 0, &s), 0, "reopen without create");
-	is_int(store_version(s), 1, "same version");
+	is_int(store_version(s), store_latest_version(), "same version");
 	store_free(s);
 	is_int(store_open(path, 1, &s), 0, "create again is harmless");
-	is_int(store_version(s), 1, "still version 1");
+	is_int(store_version(s), store_latest_version(), "still the latest version");
 	store_free(s);
 
 	db = raw_open();
@@ -196,7 +196,10 @@ test_open(void)
 	is_int(store_open(path, 0, &s), EX_CONFIG, "newer schema refused");
 	is_int(store_open(path, 1, &s), EX_CONFIG, "newer schema refused by init");
 	like(captured(), "newer", "says newer");
-	sqlite3_exec(db, "PRAGMA user_version = 1", NULL, NULL, NULL);
+	sqlite3_close(db);
+	snprintf(file, sizeof file, "PRAGMA user_version = %d", store_latest_version());
+	db = raw_open();
+	sqlite3_exec(db, file, NULL, NULL, NULL);
 	sqlite3_close(db);
 
 	snprintf(file, sizeof file, "%s/empty.db", dir);
