@@ -9,6 +9,9 @@
 #include "mime.h"
 #include "util.h"
 
+/* Quote markers written at most: nesting is unbounded, lines are many. */
+#define MAX_MARKS	8
+
 /* Named references mail actually uses; the rest stay as written. */
 static const struct {
 	const char	*name;
@@ -90,7 +93,7 @@ out_text(struct out *o, const char *s, size_t n)
 	}
 	o->nl = 0;
 	if (o->bol && o->quote > 0) {
-		for (int i = 0; i < o->quote; i++)
+		for (int i = 0; i < o->quote && i < MAX_MARKS; i++)
 			buf_addc(&o->b, '>');
 		buf_addc(&o->b, ' ');
 	}
@@ -274,14 +277,16 @@ tag(struct out *o, const char *s, size_t n, size_t end)
 
 		snprintf(close, sizeof close, "</%s", name);
 		skip = end + find_ci(s + end, n - end, close);
-		return skip < n ? skip : n;
+		/* never closed: rather show too much than lose the mail */
+		return skip < n ? skip : end;
 	}
 	if (!closing && ascii_casecmp(name, "head") == 0) {
 		/* broken mail often never closes <head>: <body> ends it too */
 		size_t h = find_ci(s + end, n - end, "</head");
 		size_t b = find_ci(s + end, n - end, "<body");
 
-		return end + (h < b ? h : b);
+		skip = end + (h < b ? h : b);
+		return skip < n ? skip : end;
 	}
 	if (ascii_casecmp(name, "blockquote") == 0) {
 		out_break(o, 1);

@@ -46,31 +46,60 @@ struct message {
 };
 
 /*
- * A copy with the UTF-8 BOM dropped and CRLF and lone CR turned into
- * LF, ending in LF, so that libetpan sees one kind of line end and the
- * last header field is terminated.
+ * Whether the line at s (n bytes left) is a "boundary=" parameter that
+ * lost its folding white space: some mailers write one right after a
+ * "Content-Type: multipart/...;" line, and libetpan would then see a
+ * multipart without a boundary.
+ */
+static int
+lost_fold(const char *s, size_t n, int after_semicolon)
+{
+	return after_semicolon && n > 9 && ascii_ncasecmp(s, "boundary=", 9) == 0;
+}
+
+/*
+ * A copy with the UTF-8 BOM and an mbox "From " line (pipe delivery
+ * and mbox files put one first) dropped, CRLF and lone CR turned into
+ * LF, ending in LF: libetpan then sees one kind of line end, a header
+ * that starts on the first line, and a terminated last field.
  */
 static char *
 normalise(const char *buf, size_t len, size_t *outlen)
 {
-	char *s = xmalloc(len + 2);
-	size_t i = 0, o = 0;
+	struct buf b = { 0 };
+	size_t i = 0, run;
+	int semi = 0;
 
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		i = 3;
-	for (; i < len; i++) {
-		if (buf[i] == '\r') {
-			if (i + 1 < len && buf[i + 1] == '\n')
-				continue;
-			s[o++] = '\n';
-		} else
-			s[o++] = buf[i];
+	if (len - i >= 5 && memcmp(buf + i, "From ", 5) == 0) {
+		while (i < len && buf[i] != '\n' && buf[i] != '\r')
+			i++;
+		if (i < len && buf[i] == '\r')
+			i++;
+		if (i < len && buf[i] == '\n')
+			i++;
 	}
-	if (o == 0 || s[o - 1] != '\n')
-		s[o++] = '\n';
-	s[o] = '\0';
-	*outlen = o;
-	return s;
+	while (i < len) {
+		if (lost_fold(buf + i, len - i, semi))
+			buf_addc(&b, ' ');
+		for (run = i; run < len && buf[run] != '\r' &&
+		    buf[run] != '\n'; run++)
+			;
+		buf_add(&b, buf + i, run - i);
+		buf_addc(&b, '\n');
+		semi = run > i && buf[run - 1] == ';';
+		i = run;
+		if (i < len && buf[i] == '\r') {
+			if (++i < len && buf[i] == '\n')
+				i++;
+		} else if (i < len)
+			i++;
+	}
+	if (b.len == 0)
+		buf_addc(&b, '\n');
+	*outlen = b.len;
+	return buf_steal(&b);
 }
 
 static struct field *
@@ -102,8 +131,11 @@ field_add(struct message *m, const char *name, const char *raw)
 	free(v);
 }
 
-/* The header block, split into fields by libetpan. */
-static void
+/*
+ * The header block, split into fields by libetpan. Returns where the
+ * body starts.
+ */
+static size_t
 parse_header(struct message *m, const char *s, size_t len)
 {
 	struct mailimf_fields *flds = NULL;
@@ -112,7 +144,7 @@ parse_header(struct message *m, const char *s, size_t len)
 
 	if (mailimf_optional_fields_parse(s, len, &idx, &flds) !=
 	    MAILIMF_NO_ERROR || flds == NULL)
-		return;
+		return 0;
 	for (it = clist_begin(flds->fld_list); it; it = clist_next(it)) {
 		const struct mailimf_field *f = clist_content(it);
 		const struct mailimf_optional_field *o;
@@ -123,6 +155,33 @@ parse_header(struct message *m, const char *s, size_t len)
 		field_add(m, o->fld_name, o->fld_value);
 	}
 	mailimf_fields_free(flds);
+	/* the empty line ending the header, as libetpan skips it */
+	return idx < len && s[idx] == '\n' ? idx + 1 : idx;
+}
+
+/*
+ * What libetpan's MIME parse is given: the MIME fields of the header
+ * and the body. Leaving out the rest spares it a second parse of
+ * address fields, which is slow when they are huge.
+ */
+static char *
+mime_source(const struct message *m, const char *body, size_t blen,
+    size_t *outlen)
+{
+	struct buf b = { 0 };
+
+	for (size_t i = 0; i < m->nfields; i++) {
+		const struct field *f = &m->fields[i];
+
+		if (ascii_ncasecmp(f->name, "content-", 8) != 0 &&
+		    ascii_casecmp(f->name, "mime-version") != 0)
+			continue;
+		buf_printf(&b, "%s: %s\n", f->name, f->raw);
+	}
+	buf_addc(&b, '\n');
+	buf_add(&b, body, blen);
+	*outlen = b.len;
+	return buf_steal(&b);
 }
 
 static const char *
@@ -196,93 +255,133 @@ rcpt_add(struct message *m, char *a)
 	m->rcpt[m->nrcpt++] = a;
 }
 
-static void
-rcpt_add_mailboxes(struct message *m, const struct mailimf_mailbox_list *l)
+/*
+ * libetpan's obsolete-syntax rules glue "John Doe john@x" into
+ * "JohnDoejohn@x"; an address that is not in the field as written is
+ * such a guess, and the field is better scanned by hand.
+ */
+static int
+as_written(const char *raw, const char *spec)
 {
-	clistiter *it;
+	return strchr(spec, '@') != NULL && strstr(raw, spec) != NULL;
+}
 
-	if (l == NULL)
-		return;
-	for (it = clist_begin(l->mb_list); it; it = clist_next(it)) {
-		const struct mailimf_mailbox *mb = clist_content(it);
+/* The mailboxes of an address list, flattening groups; 0 on a guess. */
+static int
+list_mailboxes(const struct mailimf_address_list *al, const char *raw,
+    const struct mailimf_mailbox **mbs, size_t max, size_t *n)
+{
+	clistiter *it, *g;
 
-		rcpt_add(m, utf8_copy(mb->mb_addr_spec,
-		    strlen(mb->mb_addr_spec)));
+	*n = 0;
+	for (it = clist_begin(al->ad_list); it; it = clist_next(it)) {
+		const struct mailimf_address *ad = clist_content(it);
+		const struct mailimf_mailbox_list *l;
+
+		if (ad->ad_type == MAILIMF_ADDRESS_MAILBOX) {
+			if (!as_written(raw, ad->ad_data.ad_mailbox->mb_addr_spec))
+				return 0;
+			if (*n < max)
+				mbs[(*n)++] = ad->ad_data.ad_mailbox;
+			continue;
+		}
+		if (ad->ad_data.ad_group == NULL ||
+		    (l = ad->ad_data.ad_group->grp_mb_list) == NULL)
+			continue;
+		for (g = clist_begin(l->mb_list); g; g = clist_next(g)) {
+			const struct mailimf_mailbox *mb = clist_content(g);
+
+			if (!as_written(raw, mb->mb_addr_spec))
+				return 0;
+			if (*n < max)
+				mbs[(*n)++] = mb;
+		}
 	}
+	return 1;
 }
 
 /*
- * Every occurrence of an address field: each value goes to libetpan,
- * and what it rejects is scanned for anything shaped like an address.
+ * One address field through libetpan: the addresses it holds, up to
+ * max, into mbs; 0 when libetpan cannot be trusted with it. *al must
+ * be freed by the caller when set: mbs points into it.
+ */
+static int
+parse_address_list(const char *raw, struct mailimf_address_list **al,
+    const struct mailimf_mailbox **mbs, size_t max, size_t *n)
+{
+	size_t idx = 0, len = strlen(raw);
+
+	*al = NULL;
+	*n = 0;
+	if (len > MAX_ADDR_FIELD || mailimf_address_list_parse(raw, len,
+	    &idx, al) != MAILIMF_NO_ERROR || *al == NULL)
+		return 0;
+	return list_mailboxes(*al, raw, mbs, max, n);
+}
+
+/*
+ * An address field: what libetpan finds in it, or when it finds
+ * nothing it can vouch for, anything shaped like an address.
  */
 static void
 add_rcpt_field(struct message *m, const char *raw)
 {
-	struct mailimf_address_list *al = NULL;
-	clistiter *it;
-	size_t idx = 0, pos = 0;
+	struct mailimf_address_list *al;
+	const struct mailimf_mailbox *mbs[MAX_RCPT];
+	size_t n, pos = 0;
 	char *a;
+	int ok;
 
-	if (strlen(raw) <= MAX_ADDR_FIELD &&
-	    mailimf_address_list_parse(raw, strlen(raw), &idx, &al) ==
-	    MAILIMF_NO_ERROR && al != NULL) {
-		for (it = clist_begin(al->ad_list); it; it = clist_next(it)) {
-			const struct mailimf_address *ad = clist_content(it);
-
-			if (ad->ad_type == MAILIMF_ADDRESS_MAILBOX) {
-				const struct mailimf_mailbox *mb =
-				    ad->ad_data.ad_mailbox;
-
-				rcpt_add(m, utf8_copy(mb->mb_addr_spec,
-				    strlen(mb->mb_addr_spec)));
-			} else if (ad->ad_data.ad_group != NULL)
-				rcpt_add_mailboxes(m,
-				    ad->ad_data.ad_group->grp_mb_list);
-		}
+	ok = parse_address_list(raw, &al, mbs, MAX_RCPT, &n);
+	for (size_t i = 0; ok && i < n; i++)
+		rcpt_add(m, utf8_copy(mbs[i]->mb_addr_spec,
+		    strlen(mbs[i]->mb_addr_spec)));
+	if (al != NULL)
 		mailimf_address_list_free(al);
+	if (ok)
 		return;
-	}
-	while (m->nrcpt < MAX_RCPT && (a = scan_addr(raw, &pos)) != NULL)
+	/* duplicates are not counted: bound the tries too */
+	for (int tries = 0; tries < 4 * MAX_RCPT && m->nrcpt < MAX_RCPT &&
+	    (a = scan_addr(raw, &pos)) != NULL; tries++)
 		rcpt_add(m, a);
+}
+
+/* The display name before '<' of a From libetpan rejected; NULL if none. */
+static char *
+scan_name(const char *raw)
+{
+	const char *lt = strchr(raw, '<');
+	char *name;
+	size_t n;
+
+	if (lt == NULL || lt == raw)
+		return NULL;
+	name = mime_header_decode(raw, (size_t)(lt - raw));
+	n = strlen(name);
+	if (n >= 2 && name[0] == '"' && name[n - 1] == '"') {
+		memmove(name, name + 1, n - 2);
+		name[n - 2] = '\0';
+	}
+	return name;
 }
 
 static void
 parse_from(struct message *m, const char *raw)
 {
-	struct mailimf_mailbox_list *l = NULL;
+	struct mailimf_address_list *al;
 	const struct mailimf_mailbox *mb;
-	const char *lt;
-	size_t idx = 0, pos = 0;
+	size_t n, pos = 0;
 
-	if (mailimf_mailbox_list_parse(raw, strlen(raw), &idx, &l) ==
-	    MAILIMF_NO_ERROR && l != NULL && clist_begin(l->mb_list)) {
-		mb = clist_content(clist_begin(l->mb_list));
-		if (strchr(mb->mb_addr_spec, '@') != NULL) {
-			m->from = utf8_copy(mb->mb_addr_spec,
-			    strlen(mb->mb_addr_spec));
-			if (mb->mb_display_name != NULL)
-				m->from_name = mime_header_decode(
-				    mb->mb_display_name,
-				    strlen(mb->mb_display_name));
-		}
+	if (parse_address_list(raw, &al, &mb, 1, &n) && n == 1) {
+		m->from = utf8_copy(mb->mb_addr_spec, strlen(mb->mb_addr_spec));
+		if (mb->mb_display_name != NULL)
+			m->from_name = mime_header_decode(mb->mb_display_name,
+			    strlen(mb->mb_display_name));
 	}
-	if (l != NULL)
-		mailimf_mailbox_list_free(l);
-	if (m->from != NULL)
-		goto out;
-	/* libetpan gave up or found no '@': look for one by hand */
-	m->from = scan_addr(raw, &pos);
-	if (m->from != NULL && (lt = strchr(raw, '<')) != NULL && lt > raw) {
-		char *name = mime_header_decode(raw, (size_t)(lt - raw));
-		size_t n = strlen(name);
-
-		if (n >= 2 && name[0] == '"' && name[n - 1] == '"') {
-			memmove(name, name + 1, n - 2);
-			name[n - 2] = '\0';
-		}
-		m->from_name = name;
-	}
-out:
+	if (al != NULL)
+		mailimf_address_list_free(al);
+	if (m->from == NULL && (m->from = scan_addr(raw, &pos)) != NULL)
+		m->from_name = scan_name(raw);
 	if (m->from_name != NULL && *m->from_name == '\0') {
 		free(m->from_name);
 		m->from_name = NULL;
@@ -356,18 +455,22 @@ message_parse(const char *buf, size_t len, const struct message_limits *lim)
 	struct message *m = xcalloc(1, sizeof *m);
 	struct mime_parts parts;
 	const char *v;
-	char *s;
-	size_t n;
+	char *s, *src;
+	size_t n, body, srclen;
 
 	s = normalise(buf, len, &n);
 	n = mime_defuse(s, n, lim ? lim->max_depth : DEFAULT_DEPTH);
 	s[n] = '\0';
-	parse_header(m, s, n);
+	body = parse_header(m, s, n);
 	parse_addresses(m);
 	v = message_header(m, "Subject");
 	m->subject = xstrndup(v ? v : "", v ? strcspn(v, "\n") : 0);
 
-	mime_parse_parts(s, n, lim ? lim->max_depth : DEFAULT_DEPTH, &parts);
+	src = mime_source(m, s + body, n - body, &srclen);
+	free(s);
+	mime_parse_parts(src, srclen, lim ? lim->max_depth : DEFAULT_DEPTH,
+	    &parts);
+	free(src);
 	m->type = parts.type;
 	m->report = parts.report;
 	if (parts.html) {
@@ -377,7 +480,6 @@ message_parse(const char *buf, size_t len, const struct message_limits *lim)
 		m->text = parts.text;
 	utf8_cut(m->text, lim ? lim->max_text : DEFAULT_TEXT);
 	m->body = strip_text(m->text, lim ? lim->footer : NULL);
-	free(s);
 	return m;
 }
 

@@ -816,7 +816,9 @@ unflow(const char *s, int delsp)
 
 		while (c < s + len && *c == '>')
 			c++, depth++;
-		if (c < s + len && *c == ' ')
+		/* unstuffed, except where that would make a quote */
+		if (c < s + len && *c == ' ' && (depth > 0 || c + 1 == s + len ||
+		    c[1] != '>'))
 			c++;
 		clen = len - (size_t)(c - s);
 		sig = clen == 3 && memcmp(c, "-- ", 3) == 0;

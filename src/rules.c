@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,14 +193,8 @@ rules_set_prefilter(struct rules *r, int on)
 
 /* Report a broken line the way compilers do, so editors can jump to it. */
 static void
-bad_line(const char *file, int line, const char *fmt, ...)
+bad_line(const char *file, int line, const char *why)
 {
-	char why[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof why, fmt, ap);
-	va_end(ap);
 	mo_warn("%s:%d: %s", file, line, why);
 }
 
@@ -768,7 +761,7 @@ parse_line(struct rules *rs, const char *file, int lineno, char *line)
 	rc = 0;
 out:
 	if (rc != 0) {
-		bad_line(file, lineno, "%s", why);
+		bad_line(file, lineno, why);
 		rule_clear(&r);
 	}
 	return rc;

@@ -92,9 +92,11 @@ compile(const char *src, const char *what)
 	return re;
 }
 
+/* The patterns ready, *fre the footer's (NULL for none); -1 if unusable. */
 static int
-setup(const char *footer)
+setup(const char *footer, const pcre2_code **fre)
 {
+	*fre = NULL;
 	if (mdata == NULL) {
 		for (int i = 0; i < RE_N; i++)
 			if ((builtin[i] = compile(sources[i],
@@ -108,13 +110,15 @@ setup(const char *footer)
 		pcre2_set_match_limit(mctx, 100000);
 		pcre2_set_heap_limit(mctx, 1024);
 	}
-	if (footer == NULL || (footer_src != NULL &&
-	    strcmp(footer, footer_src) == 0))
+	if (footer == NULL)
 		return 0;
-	pcre2_code_free(footer_code);
-	free(footer_src);
-	footer_src = xstrdup(footer);
-	footer_code = compile(footer, "footer pattern");
+	if (footer_src == NULL || strcmp(footer, footer_src) != 0) {
+		pcre2_code_free(footer_code);
+		free(footer_src);
+		footer_src = xstrdup(footer);
+		footer_code = compile(footer, "footer pattern");
+	}
+	*fre = footer_code;
 	return 0;
 }
 
@@ -133,11 +137,7 @@ struct line {
 static int
 is_quote(const struct line *l)
 {
-	size_t i = 0;
-
-	while (i < l->n && (l->s[i] == ' ' || l->s[i] == '\t'))
-		i++;
-	return i < l->n && l->s[i] == '>';
+	return l->n > 0 && l->s[0] == '>';
 }
 
 static int
@@ -186,13 +186,13 @@ is_outlook_block(const struct line *l, size_t i, size_t nl)
 
 /* Where what the sender wrote ends: the first line of what is not. */
 static int
-is_cut(const struct line *l, size_t i, size_t nl)
+is_cut(const struct line *l, size_t i, size_t nl, const pcre2_code *fre)
 {
 	return is_signature(&l[i]) ||
 	    match(builtin[RE_MARKER], l[i].s, l[i].n) ||
 	    is_attribution(l, i, nl) ||
 	    is_outlook_block(l, i, nl) ||
-	    match(footer_code, l[i].s, l[i].n);
+	    match(fre, l[i].s, l[i].n);
 }
 
 static struct line *
@@ -230,17 +230,18 @@ char *
 strip_text(const char *text, const char *footer)
 {
 	struct buf out = { 0 };
+	const pcre2_code *fre;
 	struct line *l;
 	size_t nl, i, first = 0, last = 0;
 	int any = 0;
 
 	l = split_lines(text, &nl);
-	if (setup(footer) == -1) {
+	if (setup(footer, &fre) == -1) {
 		/* without its patterns strip can only leave the text whole */
 		buf_adds(&out, text);
 		goto out;
 	}
-	for (i = 0; i < nl && !is_cut(l, i, nl); i++) {
+	for (i = 0; i < nl && !is_cut(l, i, nl, fre); i++) {
 		if (is_quote(&l[i]))
 			l[i].s = NULL;	/* inline replies keep the rest */
 		else if (!is_blank(&l[i])) {

@@ -161,6 +161,11 @@ is "$(head -n 1 "$T/out" | tail -c 2 | od -An -tx1 | tr -d ' ')" 0d0a \
 same_as "$CRLF" "filter: CRLF message follows byte for byte"
 is "$(flags anna.becker@becker-technik.example)" "false false false" "filter: CRLF request changed the flags"
 
+# procmail hands pipes the mbox From_ line too: deliver reads past it
+exits 0 "deliver --dry-run: a message after an mbox From_ line is understood" \
+	mo deliver --dry-run < "$MBOX"
+like "$(cat "$T/out")" '"outcome":"applied","action":"optout-all"' \
+	"deliver --dry-run: the request after the From_ line would be applied"
 exits 0 "filter: mbox From_ line" mo filter < "$MBOX"
 is "$(head -n 1 "$T/out")" "$(head -n 1 "$MBOX")" "filter: the From_ line stays first"
 like "$(sed -n 2p "$T/out")" "X-Mailopt-Result: applied; action=optout-all;" \
