@@ -685,8 +685,13 @@ compile_pattern(struct rule *r, const char *spec, char *why, size_t whylen)
 		    (char *)msg, (size_t)off);
 		return -1;
 	}
-	/* Without JIT (no executable memory, say) the interpreter still works. */
-	(void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
+	/*
+	 * Without JIT (no executable memory, say) the interpreter still
+	 * works. MAILOPT_NO_JIT forces that: memory checkers cannot follow
+	 * JIT code and report it falsely.
+	 */
+	if (getenv("MAILOPT_NO_JIT") == NULL)
+		(void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
 	pattern_needs(r, spec + 1, (size_t)(end - spec - 1), opts);
 	return 0;
 }

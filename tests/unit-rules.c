@@ -107,16 +107,16 @@ winner(struct rules *r, struct message *m, struct rule_hit *hit,
 {
 	struct rule_hit plain = { 0 };
 	const char *id = "none";
-	int found;
+	int found, found_plain;
 
 	memset(hit, 0, sizeof *hit);
 	if ((found = rules_classify(r, m, hit, t ? trace_fn : NULL, t)))
 		id = hit->id;
 	rules_set_prefilter(r, 0);
-	if (rules_classify(r, m, &plain, NULL, NULL) != found ||
-	    (found && strcmp(plain.id, hit->id) != 0)) {
+	found_plain = rules_classify(r, m, &plain, NULL, NULL);
+	if (found_plain != found || (found && strcmp(plain.id, id) != 0)) {
 		printf("# prefilter changed %s into %s\n",
-		    found ? plain.id : "none", id);
+		    found_plain ? plain.id : "none", id);
 		prefilter_differs++;
 	}
 	rules_set_prefilter(r, 1);
@@ -291,14 +291,21 @@ test_matching(void)
 	ok(t.error == NULL, "and that is no error");
 	trace_clear(&t);
 
-	/* A cut inside a UTF-8 sequence must not turn into a match error. */
-	buf_reset(&big);
+	buf_free(&big);
+	rules_free(r);
+
+	if (load("tests/fixtures/rules/cap", &r, &err) != 0) {
+		ok(0, "cap fixture loads");
+		free(err);
+		return;
+	}
+	free(err);
+	/* ü straddles the 64 KiB mark: the search ends before it. */
 	for (int i = 0; i < 64 * 1024 - 1; i++)
-		buf_addc(&big, 'x');
+		buf_addc(&big, 'y');
 	buf_adds(&big, "üüü");
-	winner(r, mail(NULL, "x", buf_str(&big)), &hit, &t);
-	ok(t.error == NULL, "the cap never splits a character");
-	trace_clear(&t);
+	is_str(winner(r, mail(NULL, "x", buf_str(&big)), &hit, NULL),
+	    "ends-in-y", "the cap never splits a character");
 	buf_free(&big);
 	rules_free(r);
 }
