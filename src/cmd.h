@@ -16,6 +16,9 @@ int	 cmd_filter(const struct conf *c, int argc, char **argv);
 int	 cmd_sweep(const struct conf *c, int argc, char **argv);
 int	 cmd_profile(const struct conf *c, int argc, char **argv);
 int	 cmd_rules(const struct conf *c, int argc, char **argv);
+int	 cmd_queue(const struct conf *c, int argc, char **argv);
+int	 cmd_export(const struct conf *c, int argc, char **argv);
+int	 cmd_purge(const struct conf *c, int argc, char **argv);
 
 /* Print the usage of a command ("" for the whole program) to stdout or stderr. */
 void	 usage_print(const char *command, int to_stderr);

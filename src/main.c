@@ -43,6 +43,21 @@ static const struct command {
 	  "rules check\n"
 	  "rules explain FILE\n"
 	  "    Validate the rules, or show how one message is read and classified.\n" },
+	{ "queue", cmd_queue,
+	  "queue list [--json]\n"
+	  "queue show ID\n"
+	  "queue assign ID EMAIL [--operator NAME]\n"
+	  "queue dismiss ID [--reason TEXT] [--operator NAME]\n"
+	  "    Review the requests that matched no single profile: list them\n"
+	  "    oldest first (overdue ones flagged), show one with its candidate\n"
+	  "    profiles, apply one to a profile, or dismiss it.\n" },
+	{ "export", cmd_export,
+	  "export suppression --channel email|postal|third-party [--format csv|json]\n"
+	  "    Every address that must not be contacted on the channel.\n" },
+	{ "purge", cmd_purge,
+	  "purge --older-than DAYS\n"
+	  "    Drop the stored messages of requests handled more than DAYS days\n"
+	  "    ago; the queue entries and the history stay.\n" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -127,3 +127,75 @@ int	 store_queue_add(struct store *s, const struct queue_entry *e,
 int	 store_queue_count(struct store *s, int64_t *n);
 
 #endif
+/* review queue */
+
+enum queue_state {
+	QUEUE_OPEN,
+	QUEUE_ASSIGNED,		/* an operator applied it to a profile */
+	QUEUE_DISMISSED		/* an operator decided it needs nothing */
+};
+/* "open", "assigned", "dismissed"; NULL when out of range. */
+const char	*queue_state_name(enum queue_state st);
+
+/*
+ * A queue entry as the operator sees it. Strings are owned by the
+ * struct (queue_item_clear frees them); any may be NULL.
+ */
+struct queue_item {
+	int64_t		 id;
+	int64_t		 received;	/* seconds since the epoch */
+	char		*message_id, *sender, *subject;
+	char		*action, *rule, *reason;
+	char		*profile;	/* primary address of the profile found or assigned */
+	enum queue_state state;
+	int64_t		 handled_time;	/* 0 while open */
+	char		*operator, *note;
+	char		*raw;		/* the stored message; NULL once purged */
+	size_t		 rawlen;
+};
+void	 queue_item_clear(struct queue_item *q);
+
+/*
+ * Call fn for every open entry, oldest first (received, then id), raw
+ * message included; stop and return fn's nonzero. The item is valid
+ * only during the call. fn may read the store but not write it.
+ */
+int	 store_queue_each(struct store *s,
+	    int (*fn)(const struct queue_item *, void *), void *arg);
+/* The entry id in any state. *found is 1 and *q filled (caller clears) or 0. */
+int	 store_queue_get(struct store *s, int64_t id, struct queue_item *q,
+	    int *found);
+/*
+ * Record an operator's decision on the open entry id: state (assigned
+ * or dismissed), when (now), who, and note (may be NULL); the profile
+ * owning address, when not NULL, becomes the entry's profile. The
+ * entry is kept for good. An entry that is not open is EX_DATAERR, an
+ * unknown one EX_NOINPUT, both said. Must run inside a transaction.
+ */
+int	 store_queue_close(struct store *s, int64_t id, enum queue_state state,
+	    const char *address, const char *operator, const char *note);
+/*
+ * Drop the stored message of every handled entry handled before
+ * `before` (seconds since the epoch); the entry and all history stay.
+ * Freed pages are overwritten. *n gets the number of messages dropped.
+ * Must run inside a transaction.
+ */
+int	 store_queue_purge(struct store *s, int64_t before, int64_t *n);
+
+/* One address on a suppression list; borrowed for the call. */
+struct suppressed {
+	const char	*email;		/* the address not to use */
+	const char	*profile;	/* its profile's primary address; NULL: not on file */
+	const char	*name, *company, *address, *country;	/* NULL when not on file */
+};
+/*
+ * Call fn for every address that must not be contacted on the channel
+ * of flag (one FLAG_* bit): each address, primary or further, of a
+ * profile with that flag off, and the sender, when on no profile, of
+ * an open queued opt-out covering that flag (it waits for an operator
+ * but has been asked). Each address once, ordered by address
+ * ignoring ASCII case. fn's nonzero stops and is returned.
+ */
+int	 store_suppression_each(struct store *s, unsigned flag,
+	    int (*fn)(const struct suppressed *, void *), void *arg);
+
