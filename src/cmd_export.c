@@ -102,7 +102,9 @@ cmd_export(const struct conf *c, int argc, char **argv)
 
 	if (argc < 2 || strcmp(argv[1], "suppression") != 0)
 		return usage_error("export");
-	optind = 2;
+	/* from the subcommand on; optind is 0, so options may follow operands */
+	argc--;
+	argv++;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':

@@ -588,7 +588,9 @@ cmd_queue(const struct conf *c, int argc, char **argv)
 	if (argc < 2)
 		return usage_error("queue");
 	sub = argv[1];
-	optind = 2;
+	/* from the subcommand on; optind is 0, so options may follow operands */
+	argc--;
+	argv++;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'j': json = 1; break;
