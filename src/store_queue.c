@@ -12,9 +12,12 @@
 #include "store_db.h"
 #include "util.h"
 
-/* The flag bits as one number, so a query can test any flag with a bound mask. */
+/*
+ * The flag columns as one number, so that a query tests any flag with a
+ * bound mask. SQLite gives << and | the same precedence: hence the parentheses.
+ */
 #define FLAG_BITS \
-	"(p.marketing_email | p.marketing_postal << 1 | p.third_party << 2)"
+	"(p.marketing_email | (p.marketing_postal << 1) | (p.third_party << 2))"
 _Static_assert(FLAG_EMAIL == 1 && FLAG_POSTAL == 2 && FLAG_THIRDPARTY == 4,
     "FLAG_BITS shifts each column to its FLAG_* bit");
 
