@@ -92,19 +92,6 @@ static const char *const latin1[32] = {
 	"o", "u", "u", "u", "u", "y", "th", "ss"
 };
 
-static int
-ascii_alnum(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9');
-}
-
-static int
-ascii_digit(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
 /*
  * What the non-ASCII UTF-8 sequence at p folds to: *n gets its length;
  * the result is the letters to write, "" to copy the sequence as it is
@@ -139,7 +126,7 @@ candidates_fold(const char *s)
 	for (; *p; p += n) {
 		n = 1;
 		if (*p < 0x80)
-			f = ascii_alnum(*p) ? "" : NULL;
+			f = ascii_isalnum(*p) ? "" : NULL;
 		else
 			f = fold_utf8(p, &n);
 		if (f == NULL) {
@@ -170,12 +157,12 @@ phone_at(const char *p, char out[PHONE_MAX + 1], const char **end)
 
 	if (*p == '+')
 		p++;
-	for (; *p != '\0' && (ascii_digit(*p) || strchr(" ()-./", *p)); p++) {
+	for (; *p != '\0' && (ascii_isdigit(*p) || strchr(" ()-./", *p)); p++) {
 		if (strncmp(p, "(0)", 3) == 0) {
 			p += 2;
 			continue;
 		}
-		if (!ascii_digit(*p))
+		if (!ascii_isdigit(*p))
 			continue;
 		total++;
 		if ((n > 0 || *p != '0') && n < PHONE_MAX)
@@ -185,7 +172,7 @@ phone_at(const char *p, char out[PHONE_MAX + 1], const char **end)
 	*end = p;
 	/* glued to letters it is a part number, not a phone */
 	if (total > PHONE_MAX || n < PHONE_MIN ||
-	    (ascii_alnum(*p) && ascii_digit(p[-1])))
+	    (ascii_isalnum(*p) && ascii_isdigit(p[-1])))
 		return 0;
 	return n;
 }
@@ -206,8 +193,8 @@ find_phones(struct clues *c, const char *text)
 	const char *p = text, *end;
 
 	while (*p != '\0' && c->nphones < MAX_CLUES) {
-		if ((*p != '+' && !ascii_digit(*p)) ||
-		    (p > text && ascii_alnum(p[-1]))) {
+		if ((*p != '+' && !ascii_isdigit(*p)) ||
+		    (p > text && ascii_isalnum(p[-1]))) {
 			p++;
 			continue;
 		}
@@ -218,24 +205,13 @@ find_phones(struct clues *c, const char *text)
 }
 
 static int
-is_recipient(const struct message *m, const char *addr)
-{
-	const char *r;
-
-	for (size_t i = 0; (r = message_rcpt(m, i)) != NULL; i++)
-		if (ascii_casecmp(r, addr) == 0)
-			return 1;
-	return 0;
-}
-
-static int
 add_address(const char *addr, void *arg)
 {
 	struct clues *c = arg;
 
 	if (c->naddrs == MAX_CLUES)
 		return 1;
-	if ((c->from && strcmp(addr, c->from) == 0) || is_recipient(c->msg, addr))
+	if ((c->from && strcmp(addr, c->from) == 0) || match_is_recipient(c->msg, addr))
 		return 0;
 	for (size_t i = 0; i < c->naddrs; i++)
 		if (strcmp(c->addrs[i], addr) == 0)
@@ -254,9 +230,9 @@ blank_addresses(char *s)
 	char *at, *l, *r;
 
 	for (at = strchr(s, '@'); at != NULL; at = strchr(r, '@')) {
-		for (l = at; l > s && (ascii_alnum(l[-1]) || strchr("._%+-", l[-1])); l--)
+		for (l = at; l > s && (ascii_isalnum(l[-1]) || strchr("._%+-", l[-1])); l--)
 			;
-		for (r = at + 1; ascii_alnum(*r) || *r == '.' || *r == '-'; r++)
+		for (r = at + 1; ascii_isalnum(*r) || *r == '.' || *r == '-'; r++)
 			;
 		memset(l, ' ', (size_t)(r - l));
 	}
@@ -384,7 +360,7 @@ weigh_phone(const struct clues *cl, const struct profile *p, struct cand *c)
 
 	if (s == NULL)
 		return;
-	while (*s != '\0' && *s != '+' && !ascii_digit(*s))
+	while (*s != '\0' && *s != '+' && !ascii_isdigit(*s))
 		s++;
 	if (*s == '\0' || phone_at(s, digits, &end) == 0)
 		return;
@@ -494,7 +470,7 @@ static int
 has_letter(const char *folded)
 {
 	for (; *folded; folded++)
-		if (!ascii_digit(*folded) && *folded != ' ')
+		if (!ascii_isdigit(*folded) && *folded != ' ')
 			return 1;
 	return 0;
 }

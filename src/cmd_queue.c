@@ -292,8 +292,9 @@ list(const struct conf *c, int json)
 	if (!json && l.n == 0)
 		printf("queue: empty\n");
 	else if (!json)
-		printf("\nqueue: %zu open, %zu overdue (deadline %d business days)\n",
-		    l.n, l.overdue, c->deadline_days);
+		printf("\nqueue: %zu open, %zu overdue (deadline %d business day%s)\n",
+		    l.n, l.overdue, c->deadline_days,
+		    c->deadline_days == 1 ? "" : "s");
 out:
 	buf_free(&l.out);
 	store_free(l.store);
@@ -367,6 +368,19 @@ show_candidates(struct buf *b, const struct view *v)
 	}
 }
 
+/* Entry id into *q (caller clears); an unknown one is EX_NOINPUT, said. */
+static int
+entry_get(struct store *s, int64_t id, struct queue_item *q)
+{
+	int found, rc;
+
+	if ((rc = store_queue_get(s, id, q, &found)) == 0 && !found) {
+		mo_warn("queue entry %lld: no such entry", (long long)id);
+		rc = EX_NOINPUT;
+	}
+	return rc;
+}
+
 /* The entry is written out whole, handled ones too: they are the record. */
 static int
 show(const struct conf *c, int64_t id)
@@ -376,17 +390,10 @@ show(const struct conf *c, int64_t id)
 	struct view v = { 0 };
 	struct buf b = { 0 };
 	time_t now = mo_now();
-	int found, rc;
+	int rc;
 
-	if ((rc = open_store(c, &s)) != 0 ||
-	    (rc = store_queue_get(s, id, &q, &found)) != 0)
-		goto out;
-	if (!found) {
-		mo_warn("queue entry %lld: no such entry", (long long)id);
-		rc = EX_NOINPUT;
-		goto out;
-	}
-	if ((rc = view_load(c, s, &q, now, &v)) != 0)
+	if ((rc = open_store(c, &s)) != 0 || (rc = entry_get(s, id, &q)) != 0 ||
+	    (rc = view_load(c, s, &q, now, &v)) != 0)
 		goto out;
 	buf_printf(&b, "queue entry %lld: %s\n", (long long)q.id,
 	    queue_state_name(q.state));
@@ -533,16 +540,11 @@ decide(const struct conf *c, int64_t id, const char *email,
 	struct store *s = NULL;
 	struct queue_item q = { 0 };
 	struct buf said = { 0 };
-	int found, rc;
+	int rc;
 
 	if ((rc = open_store(c, &s)) != 0 || (rc = store_begin(s)) != 0 ||
-	    (rc = store_queue_get(s, id, &q, &found)) != 0)
+	    (rc = entry_get(s, id, &q)) != 0)
 		goto out;
-	if (!found) {
-		mo_warn("queue entry %lld: no such entry", (long long)id);
-		rc = EX_NOINPUT;
-		goto out;
-	}
 	if (q.state != QUEUE_OPEN) {
 		mo_warn("queue entry %lld: already %s", (long long)id,
 		    queue_state_name(q.state));

@@ -67,8 +67,8 @@ struct body_scan {
 	int			 rc;
 };
 
-static int
-is_recipient(const struct message *msg, const char *addr)
+int
+match_is_recipient(const struct message *msg, const char *addr)
 {
 	const char *r;
 
@@ -87,7 +87,7 @@ scan_one(const char *addr, void *arg)
 
 	if (++b->looked > MAX_BODY_ADDRESSES)
 		return 1;
-	if (is_recipient(b->msg, addr))
+	if (match_is_recipient(b->msg, addr))
 		return 0;
 	if ((b->rc = store_profile_find(b->store, addr, &p, &found)) != 0)
 		return 1;

@@ -29,6 +29,8 @@ struct match {
  */
 int	 match_find(struct store *s, const struct message *msg,
 	    struct match *m);
+/* 1 when addr (ASCII case-insensitive) is one the message was sent to. */
+int	 match_is_recipient(const struct message *msg, const char *addr);
 void	 match_clear(struct match *m);
 
 /*

@@ -66,6 +66,9 @@ char	*ascii_lower(char *s);                 /* in place, returns s */
 const char *ascii_casestr(const char *hay, const char *needle);
 
 /* Trim ASCII white space on both ends, in place; returns s. */
+/* Character classes of the C locale, whatever the locale: a byte >= 0x80 is neither. */
+int	 ascii_isdigit(int c);
+int	 ascii_isalnum(int c);
 char	*str_trim(char *s);
 
 /* Nonzero when s[0..n) is well-formed UTF-8. */
