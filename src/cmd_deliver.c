@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "conf.h"
 #include "log.h"
+#include "outbox.h"
 #include "process.h"
 #include "rules.h"
 #include "store.h"
@@ -50,21 +51,42 @@ out:
 	return rc;
 }
 
+/*
+ * Send what is due, this message's confirmation among it. The message
+ * is handled already: whatever happens here, the exit status stays.
+ */
+static void
+flush(const struct conf *c)
+{
+	struct store *s = NULL;
+
+	if (!outbox_enabled(c))
+		return;
+	if (open_store(c, &s) == 0)
+		outbox_flush_after(c, s);
+	else
+		mo_warn("outbox: not flushed: mail stays pending");
+	store_free(s);
+}
+
 int
 cmd_deliver(const struct conf *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "no-flush", no_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct process_result res;
 	struct buf in = { 0 };
-	int ch, dry = 0, over, rc;
+	int ch, dry = 0, no_flush = 0, over, rc;
 
 	while ((ch = getopt_long(argc, argv, "n", opts, NULL)) != -1) {
-		if (ch != 'n')
-			return usage_error("deliver");
-		dry = 1;
+		switch (ch) {
+		case 'n': dry = 1; break;
+		case 'F': no_flush = 1; break;
+		default: return usage_error("deliver");
+		}
 	}
 	if (optind != argc)
 		return usage_error("deliver");
@@ -88,27 +110,11 @@ cmd_deliver(const struct conf *c, int argc, char **argv)
 		rc = EX_TEMPFAIL;
 	else if (rc == 0 && res.outcome == OUTCOME_IGNORED)
 		rc = 1;
+	if (!dry && !no_flush && rc != EX_TEMPFAIL && rc != EX_CONFIG)
+		flush(c);
 	process_result_clear(&res);
 	buf_free(&in);
 	return rc;
-}
-
-/* write(2) all of it; -1 on error. */
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 /* Header values come from mail and the database: keep them on one line. */

@@ -12,6 +12,7 @@
 #include "conf.h"
 #include "log.h"
 #include "maildir.h"
+#include "outbox.h"
 #include "process.h"
 #include "rules.h"
 #include "store.h"
@@ -28,7 +29,7 @@ struct sweep {
 	struct maildir		*md;
 	struct store		*store;
 	struct processor	*proc;
-	int			 dry, json;
+	int			 dry, json, no_flush;
 	struct buf		 in, line;
 	unsigned long		 count[OUTCOME_ERROR + 1];
 	/* test hook: die at the n-th commit or move, to prove crash safety */
@@ -231,7 +232,7 @@ cmd_sweep(const struct conf *c, int argc, char **argv)
 		switch (ch) {
 		case 'n': sw.dry = 1; break;
 		case 'j': sw.json = 1; break;
-		case 'F': break;	/* nothing is sent yet: there is no outbox to flush */
+		case 'F': sw.no_flush = 1; break;
 		default: return usage_error("sweep");
 		}
 	}
@@ -258,6 +259,9 @@ cmd_sweep(const struct conf *c, int argc, char **argv)
 		    sw.count[OUTCOME_QUEUED], sw.count[OUTCOME_DUPLICATE],
 		    sw.count[OUTCOME_IGNORED], sw.count[OUTCOME_ERROR],
 		    sw.dry ? " (dry run: nothing changed)" : "");
+	/* what the batches committed goes out now; a failure keeps it pending */
+	if (!sw.dry && !sw.no_flush)
+		outbox_flush_after(c, sw.store);
 out:
 	processor_free(sw.proc);
 	maildir_names_free(names);

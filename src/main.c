@@ -22,10 +22,11 @@ static const struct command {
 	  "init\n"
 	  "    Create the database, or migrate it to the current schema.\n" },
 	{ "deliver", cmd_deliver,
-	  "deliver [--dry-run]\n"
+	  "deliver [--dry-run] [--no-flush]\n"
 	  "    Process one message on standard input (for procmail or maildrop).\n"
 	  "    Exit 0 when it was a request (handled), 1 when it was not, 75 on\n"
-	  "    temporary failure.\n" },
+	  "    temporary failure. Then send what is due in the outbox, unless\n"
+	  "    --no-flush.\n" },
 	{ "filter", cmd_filter,
 	  "filter [-x]\n"
 	  "    Process one message on standard input and write it back byte for\n"
@@ -33,7 +34,8 @@ static const struct command {
 	  "    75 instead of passing the message on marked as an error.\n" },
 	{ "sweep", cmd_sweep,
 	  "sweep MAILDIR [--dry-run] [--json] [--no-flush]\n"
-	  "    Process every message in MAILDIR/new and file it by its outcome.\n" },
+	  "    Process every message in MAILDIR/new and file it by its outcome.\n"
+	  "    Then send what is due in the outbox, unless --no-flush.\n" },
 	{ "profile", cmd_profile,
 	  "profile import FILE.csv\n"
 	  "profile export [--csv | --json]\n"
@@ -58,6 +60,15 @@ static const struct command {
 	  "purge --older-than DAYS\n"
 	  "    Drop the stored messages of requests handled more than DAYS days\n"
 	  "    ago; the queue entries and the history stay.\n" },
+	{ "outbox", cmd_outbox,
+	  "outbox list [--json]\n"
+	  "outbox flush [--all]\n"
+	  "    Show the confirmations and reseller notices, pending, sent and\n"
+	  "    failed; or send those that are due (with --all, also those\n"
+	  "    waiting out a back-off).\n" },
+	{ "reseller", cmd_reseller,
+	  "reseller import FILE.csv\n"
+	  "    Replace the list of resellers (header country,name,email).\n" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -9,6 +9,7 @@
 #include "json.h"
 #include "match.h"
 #include "message.h"
+#include "outbox.h"
 #include "process.h"
 #include "rules.h"
 #include "store.h"
@@ -19,6 +20,7 @@ struct processor {
 	struct store		*store;
 	const struct rules	*rules;
 	struct message_limits	 limits;
+	struct outbox		*outbox;
 };
 
 struct processor *
@@ -32,12 +34,15 @@ processor_new(const struct conf *c, struct store *s, const struct rules *r)
 	p->limits.max_depth = 20;
 	p->limits.max_text = 1024 * 1024;
 	p->limits.footer = c->newsletter_footer;
+	p->outbox = outbox_new(c, s);
 	return p;
 }
 
 void
 processor_free(struct processor *p)
 {
+	if (p != NULL)
+		outbox_free(p->outbox);
 	free(p);
 }
 
@@ -152,7 +157,7 @@ apply(struct processor *p, const struct message *m, const struct profile *prof,
 	else
 		res->new_flags &= ~mask;
 	res->outcome = res->changed ? OUTCOME_APPLIED : OUTCOME_UNCHANGED;
-	return 0;
+	return outbox_request(p->outbox, m, prof, res, why->operator);
 }
 
 int

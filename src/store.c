@@ -106,6 +106,14 @@ static const char *const migrations[] = {
 	"  country TEXT PRIMARY KEY COLLATE NOCASE,"
 	"  name TEXT NOT NULL,"
 	"  email TEXT NOT NULL);",
+	/*
+	 * 3: a sender claims the mail it is about to send, so that a cron
+	 * flush and a delivery's flush never both send one; the claim
+	 * lapses at claim_until should its sender die.
+	 */
+	"ALTER TABLE outbox ADD COLUMN claim TEXT;"
+	"ALTER TABLE outbox ADD COLUMN claim_until INTEGER;"
+	"CREATE INDEX outbox_claim ON outbox (claim) WHERE claim IS NOT NULL;",
 };
 
 /* Columns 0..9 of every profile query: see profile_row(). */

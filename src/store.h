@@ -93,6 +93,85 @@ struct history {
 int	 store_history_each(struct store *s, int64_t profile_id,
 	    int (*fn)(const struct history *, void *), void *arg);
 
+/* outbox */
+
+/*
+ * One outgoing mail. Strings are borrowed: for store_outbox_add for
+ * the call, for the _each callbacks for the callback's run.
+ */
+struct outbox_mail {
+	int64_t		 id;
+	int64_t		 created;	/* seconds since the epoch */
+	const char	*kind;		/* "confirmation" or "notice" */
+	int64_t		 profile_id;	/* 0 when none */
+	const char	*recipient;	/* the one envelope recipient */
+	const char	*message_id;	/* without brackets */
+	const char	*message;	/* the whole message, LF line ends */
+	size_t		 len;
+	const char	*state;		/* "pending", "sent" or "failed" */
+	int		 attempts;
+	int64_t		 next_try;	/* not before then */
+	int64_t		 sent_time;	/* 0 while not sent */
+	const char	*last_error;	/* NULL when none */
+};
+
+/*
+ * Add a pending mail (created, kind, profile_id, recipient,
+ * message_id, message/len and next_try are read); *id gets its id
+ * (may be NULL). Must run inside the transaction of the change that
+ * causes it, so that both or neither are kept.
+ */
+int	 store_outbox_add(struct store *s, const struct outbox_mail *m,
+	    int64_t *id);
+/* *found is 1 when a mail of kind for the profile was made at or after since. */
+int	 store_outbox_recent(struct store *s, int64_t profile_id,
+	    const char *kind, int64_t since, int *found);
+/*
+ * Claim for a sender, under the name claim, up to limit pending mails
+ * with an id above after, due at now (any, with all) and not claimed
+ * by another sender whose claim lasts past now; the claim lasts until
+ * `until`, so a sender that died gives its mails back then. *n gets
+ * the number claimed. Two senders never hold the same mail. Must run
+ * inside a transaction.
+ */
+int	 store_outbox_claim(struct store *s, const char *claim, int64_t now,
+	    int64_t until, int all, int64_t after, int limit, int *n);
+/*
+ * Call fn for each mail claimed under claim, or for every mail when
+ * claim is NULL, by id; stop and return fn's nonzero. fn may not
+ * write to the store.
+ */
+int	 store_outbox_each(struct store *s, const char *claim,
+	    int (*fn)(const struct outbox_mail *, void *), void *arg);
+/* Mail id, claimed under claim, went out at now. In a transaction. */
+int	 store_outbox_sent(struct store *s, int64_t id, const char *claim,
+	    int64_t now);
+/*
+ * Mail id, claimed under claim, did not go out: count the attempt,
+ * keep error, and try again at next_try, or, with give_up, mark it
+ * failed for good. In a transaction.
+ */
+int	 store_outbox_retry(struct store *s, int64_t id, const char *claim,
+	    const char *error, int64_t next_try, int give_up);
+/* Give back what is still claimed under claim, untried. In a transaction. */
+int	 store_outbox_release(struct store *s, const char *claim);
+
+/* The reseller representing the company in a country. */
+struct reseller {
+	char	*country;	/* ISO 3166 alpha-2, upper case */
+	char	*name, *email;
+};
+void	 reseller_clear(struct reseller *r);
+/*
+ * Replace the list of resellers: drop every one, then add each; the
+ * caller does both in one transaction. A country twice is EX_DATAERR.
+ */
+int	 store_reseller_clear(struct store *s);
+int	 store_reseller_add(struct store *s, const struct reseller *r);
+/* The reseller of country (ASCII case-insensitive): *found 1 and *r filled (caller clears), or 0. */
+int	 store_reseller_find(struct store *s, const char *country,
+	    struct reseller *r, int *found);
+
 /*
  * Processed messages, for duplicate detection and for finishing an
  * interrupted sweep. key is "mid:<Message-ID>" or "sha256:<hex>".

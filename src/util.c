@@ -256,6 +256,24 @@ read_fd_capped(int fd, size_t cap, struct buf *out, int *over)
 	return 0;
 }
 
+int
+write_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, c, n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 static int
 lc(int c)
 {

@@ -57,6 +57,8 @@ const char *buf_str(const struct buf *b);
  * block). Returns 0, or -1 with errno set.
  */
 int	 read_fd_capped(int fd, size_t cap, struct buf *out, int *over);
+/* write(2) all of p[0..n), through EINTR and short writes; 0, or -1 with errno set. */
+int	 write_all(int fd, const void *p, size_t n);
 
 /* ASCII case helpers; they never touch bytes >= 0x80. */
 int	 ascii_casecmp(const char *a, const char *b);

@@ -1,0 +1,157 @@
+/* cmd_reseller.c — `reseller import`: who represents the company in which country. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "compose.h"
+#include "conf.h"
+#include "csv.h"
+#include "store.h"
+#include "util.h"
+
+/* One line per country: a few hundred at the very most. */
+#define MAX_IMPORT	(16u * 1024 * 1024)
+
+enum col { C_COUNTRY, C_NAME, C_EMAIL, NCOLS };
+
+static const char *const columns[NCOLS] = { "country", "name", "email" };
+
+/* The whole of path ("-": standard input) into data; 0 or an exit code, said. */
+static int
+slurp(const char *path, struct buf *data)
+{
+	int fd = STDIN_FILENO, over, rc = 0;
+
+	if (strcmp(path, "-") != 0 &&
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		mo_warn_errno("%s", path);
+		return EX_NOINPUT;
+	}
+	if (read_fd_capped(fd, MAX_IMPORT, data, &over) == -1 || over) {
+		mo_warn("%s: cannot read%s", path, over ? ": too large" : "");
+		rc = EX_IOERR;
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return rc;
+}
+
+/* map[i]: the column of header field i. Every column exactly once. */
+static const char *
+header(char **f, size_t nf, int map[NCOLS])
+{
+	int seen[NCOLS] = { 0 };
+
+	if (nf != NCOLS)
+		return "the header must name country, name and email";
+	for (size_t i = 0; i < nf; i++) {
+		int k;
+
+		for (k = 0; k < NCOLS; k++)
+			if (strcmp(str_trim(f[i]), columns[k]) == 0)
+				break;
+		if (k == NCOLS || seen[k])
+			return "the header must name country, name and email";
+		seen[k] = 1;
+		map[i] = k;
+	}
+	return NULL;
+}
+
+/* The record as a reseller (borrowing f); NULL, or why it is bad. */
+static const char *
+row(char **f, size_t nf, const int map[NCOLS], struct reseller *r)
+{
+	char *v[NCOLS];
+
+	if (nf != NCOLS)
+		return "wrong number of fields";
+	for (size_t i = 0; i < nf; i++)
+		v[map[i]] = str_trim(f[i]);
+	if (strlen(v[C_COUNTRY]) != 2 ||
+	    strspn(ascii_lower(v[C_COUNTRY]), "abcdefghijklmnopqrstuvwxyz") != 2)
+		return "country is not an ISO 3166 alpha-2 code";
+	for (char *c = v[C_COUNTRY]; *c; c++)
+		*c = (char)(*c - 'a' + 'A');
+	if (*v[C_NAME] == '\0')
+		return "no name";
+	if (!utf8_valid(v[C_NAME], strlen(v[C_NAME])))
+		return "name is not UTF-8";
+	if (!compose_addr_ok(v[C_EMAIL]))
+		return "email is not an address mail can go to";
+	r->country = v[C_COUNTRY];
+	r->name = v[C_NAME];
+	r->email = v[C_EMAIL];
+	return NULL;
+}
+
+static int
+import(const struct conf *c, const char *path)
+{
+	struct store *s = NULL;
+	struct csv *csv = NULL;
+	struct buf data = { 0 };
+	struct reseller r;
+	int map[NCOLS], rc;
+	const char *why;
+	size_t nf, count = 0;
+	char **f;
+
+	if ((rc = slurp(path, &data)) != 0)
+		goto out;
+	csv = csv_new(buf_str(&data), data.len);
+	if ((rc = csv_read(csv, &f, &nf)) <= 0 ||
+	    (why = header(f, nf, map)) != NULL) {
+		mo_warn("%s:1: %s", path, rc < 0 ? csv_error(csv) :
+		    rc == 0 ? "empty file, no header line" : why);
+		rc = EX_DATAERR;
+		goto out;
+	}
+	/* the file is the whole list: a country left out has no reseller any more */
+	if ((rc = open_store(c, &s)) != 0 || (rc = store_begin(s)) != 0 ||
+	    (rc = store_reseller_clear(s)) != 0)
+		goto out;
+	while ((rc = csv_read(csv, &f, &nf)) != 0) {
+		why = rc < 0 ? csv_error(csv) : nf == 1 && *f[0] == '\0' ? "" :
+		    row(f, nf, map, &r);
+		if (why != NULL && *why == '\0')
+			continue;	/* blank line */
+		if (why != NULL) {
+			mo_warn("%s:%zu: %s", path, csv_line(csv), why);
+			rc = EX_DATAERR;
+			goto rollback;
+		}
+		if ((rc = store_reseller_add(s, &r)) != 0) {
+			if (rc == EX_DATAERR)
+				mo_warn("%s:%zu: %s has a reseller already",
+				    path, csv_line(csv), r.country);
+			goto rollback;
+		}
+		count++;
+	}
+	if ((rc = store_commit(s)) == 0)
+		printf("imported %zu resellers\n", count);
+	goto out;
+rollback:
+	store_rollback(s);
+	mo_warn("%s: nothing imported", path);
+out:
+	csv_free(csv);
+	buf_free(&data);
+	store_free(s);
+	return rc;
+}
+
+int
+cmd_reseller(const struct conf *c, int argc, char **argv)
+{
+	if (argc == 3 && strcmp(argv[1], "import") == 0)
+		return import(c, argv[2]);
+	return usage_error("reseller");
+}

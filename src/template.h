@@ -1,0 +1,49 @@
+/* template.h — mail templates from files: a Subject line, a blank line, a body, with {{placeholders}}. */
+#ifndef MAILOPT_TEMPLATE_H
+#define MAILOPT_TEMPLATE_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+struct template;
+
+/*
+ * A template file is UTF-8 text:
+ *
+ *	Subject: Re: {{request_subject|Your mail preferences}}
+ *
+ *	Dear {{name|customer}},
+ *	E-mail offers: {{marketing_email?yes|no}}
+ *
+ * The Subject line, a blank line, then the body. A placeholder is
+ * {{name}} (the value), {{name|other}} (the value, or other when the
+ * value is false), {{name?this}} or {{name?this|other}} (this when the
+ * value is true, else other or nothing). A value is false when it is
+ * missing, empty or "0". this and other are literal text.
+ */
+
+/*
+ * Load dir/kind.lang.txt, or dir/kind.en.txt when there is none for
+ * lang (lang NULL means en). Every placeholder must name one of
+ * names[0..nnames), so a misspelt one is found here and not in a
+ * customer's mailbox. Returns 0 with *out set (caller frees with
+ * template_free), or EX_CONFIG (EX_IOERR for a read error) having
+ * said "prog: FILE:LINE: why".
+ */
+int	 template_load(const char *dir, const char *kind, const char *lang,
+	    const char *const *names, size_t nnames, struct template **out);
+/* Accepts NULL. */
+void	 template_free(struct template *t);
+/* The file read. */
+const char *template_path(const struct template *t);
+
+/*
+ * Fill in the subject and the body: values[i] is the value of
+ * names[i] given to template_load (NULL for none). Appends to the
+ * buffers.
+ */
+void	 template_expand(const struct template *t, const char *const *values,
+	    struct buf *subject, struct buf *body);
+
+#endif
