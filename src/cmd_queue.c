@@ -18,6 +18,7 @@
 #include "deadline.h"
 #include "json.h"
 #include "message.h"
+#include "outbox.h"
 #include "process.h"
 #include "store.h"
 #include "util.h"
@@ -564,6 +565,11 @@ decide(const struct conf *c, int64_t id, const char *email,
 	else
 		printf("queue entry %lld: dismissed by %s\n", (long long)id,
 		    operator);
+	/* the confirmation the decision caused goes out now, as after a sweep */
+	if (email != NULL && outbox_enabled(c)) {
+		fflush(stdout);
+		outbox_flush_after(c, s);
+	}
 out:
 	if (rc != 0 && s != NULL)
 		store_rollback(s);

@@ -183,6 +183,11 @@ unlike "$(cat "$T/h")" "$(printf '\342\200\256')" "no right-to-left override eit
 like "$(grep -A 2 '^#6 ' "$T/h")" "[31mred?txt.exe" "an override shows as '?'"
 
 # --- assign ------------------------------------------------------------
+# Outgoing mail on: a decision confirms as a matched request would.
+printf '#!/bin/sh\ncat >> "%s"\n' "$T/sent" > "$T/sendmail"
+chmod +x "$T/sendmail"
+printf 'from = sales@nordwind.example\nsendmail = %s -t -oi\ntemplates = %s\n' \
+	"$T/sendmail" "$(cd "$srcdir/templates" && pwd)" > "$MAILOPT_CONFIG"
 exits 0 "queue assign" mo queue assign 1 peter.kowalski@kowalski-bau.example --operator alice
 is "$(cat "$T/out")" "queue entry 1: assigned to peter.kowalski@kowalski-bau.example by alice: marketing_email 1>0, marketing_postal 1>0, third_party 1>0" \
 	"assign says what changed"
@@ -195,6 +200,10 @@ is "$(sql "SELECT count(*) FROM history h JOIN profile p ON p.id = h.profile_id
 	AND h.rule = (SELECT rule FROM queue WHERE id = 1)")" 3 \
 	"three history rows name the operator, the message and the rule"
 like "$(mo profile show $f)" "by alice" "profile show names the operator"
+is "$(sql "SELECT state FROM outbox WHERE kind = 'confirmation' AND recipient = '$f'")" sent \
+	"a confirmation to the profile's address went through the outbox"
+like "$(cat "$T/sent" 2>/dev/null)" "To: Peter Kowalski <$f>" "  and was handed to sendmail"
+unlike "$(cat "$T/sent" 2>/dev/null)" "pk.berlin@gmail.example" "  never to the sender"
 is "$(sql "SELECT q.state || ' ' || q.operator || ' ' || p.email FROM queue q
 	JOIN profile p ON p.id = q.profile_id WHERE q.id = 1")" "assigned alice $f" \
 	"the entry records the decision and the profile"
