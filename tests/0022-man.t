@@ -1,0 +1,59 @@
+#!/bin/sh
+# The manual pages: every one renders without a warning (mandoc -Tlint,
+# else groff -mdoc -ww), has the sections a reader looks for, and
+# documents every command, setting and action.
+. "$srcdir/tests/lib.sh"
+
+M1="$srcdir/man/mailopt.1"
+CONF5="$srcdir/man/mailopt.conf.5"
+RULES5="$srcdir/man/mailopt-rules.5"
+
+if command -v mandoc >/dev/null 2>&1; then
+	how="mandoc -Tlint"
+elif command -v groff >/dev/null 2>&1; then
+	how="groff -mdoc -ww"
+else
+	skip_all "neither mandoc nor groff"
+fi
+
+# lint PAGE: what the formatter says about PAGE, less the cross references
+# to pages that are not installed here.
+lint() {
+	if [ "$how" = "mandoc -Tlint" ]; then
+		mandoc -Tlint -W style "$1" 2>&1 |
+			grep -v -e 'referenced manual not found' -e 'mandoc\.db'
+	else
+		groff -mdoc -ww -z "$1" 2>&1
+	fi
+}
+
+# has PAGE MACRO WORDS...: PAGE has a line ".MACRO WORD" for each WORD.
+has() {
+	page=$1 macro=$2
+	shift 2
+	for w in "$@"; do
+		if grep -q "^\.$macro $w\\( \\|\$\\)" "$page"; then
+			pass "$(basename "$page") has $macro $w"
+		else
+			fail "$(basename "$page") has $macro $w"
+		fi
+	done
+}
+
+for p in "$M1" "$CONF5" "$RULES5"; do
+	is "$(lint "$p")" "" "$(basename "$p"): $how says nothing"
+	has "$p" Sh NAME DESCRIPTION "SEE ALSO"
+done
+has "$M1" Sh SYNOPSIS COMMANDS "EXIT STATUS" EXAMPLES
+has "$CONF5" Sh EXAMPLES
+has "$M1" "It Cm" init deliver filter sweep "profile import" "profile export" \
+	"profile show" "rules check" "rules explain" "queue list" "queue show" \
+	"queue assign" "queue dismiss" purge
+has "$M1" Cm "export suppression"
+has "$CONF5" "It Cm" database rules processed_folder unmatched_folder templates \
+	max_message_size newsletter_footer trusted_authserv_id token_secret_file \
+	deadline_days from sendmail smtp starttls smtp_user smtp_password_file
+has "$RULES5" "It Cm" optout-all optout-marketing optout-email optout-postal \
+	optout-thirdparty "optin-all ," review ignore subject body
+
+done_testing
