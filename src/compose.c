@@ -16,6 +16,8 @@
 /* RFC 2047 2: an encoded-word is at most 75 characters. */
 #define WORD_MAX	75
 #define WORD_OVERHEAD	(sizeof "=?UTF-8?Q?" - 1 + sizeof "?=" - 1)
+/* Room left in an encoded-word under which a blank ends it. */
+#define WORD_SLACK	24
 /* A plain word longer than this cannot be folded: encode the text instead. */
 #define PLAIN_WORD_MAX	66
 /* RFC 2045 6.7: encoded lines at most 76 characters, the soft break's '=' included. */
@@ -228,6 +230,15 @@ put_words(struct buf *b, const char *s, size_t col)
 		}
 		col += enc;
 		room -= enc;
+		/*
+		 * Near the end of a word, end it after a blank: a reader that
+		 * wrongly keeps the fold between words then only adds a blank.
+		 */
+		if (*s == ' ' && room < WORD_SLACK && s[1] != '\0') {
+			buf_adds(b, "?=");
+			col += 2;
+			open = 0;
+		}
 	}
 	if (open) {
 		buf_adds(b, "?=");

@@ -23,9 +23,13 @@
 #define BACKOFF_BASE	(5 * 60)
 #define BACKOFF_MAX	(12 * 60 * 60)
 #define MAX_ATTEMPTS	15
-/* A flush claims this many at a time, for this long: a dead flush's mail waits that long. */
-#define CLAIM_BATCH	100
-#define CLAIM_LEASE	(60 * 60)
+/*
+ * A flush claims this many at a time, for this long past its latest
+ * send; a dead flush's mail waits that long. Longer than one mail's
+ * SMTP timeouts (send.c).
+ */
+#define CLAIM_BATCH	20
+#define CLAIM_LEASE	(15 * 60)
 /* A reply names the last few messages of its thread, not the whole thread. */
 #define MAX_REFS	10
 /* The request's subject quoted in the reply's, in bytes. */
@@ -392,7 +396,9 @@ record(struct store *s, const char *name, const struct job *j,
 	rc = ss == SEND_OK ? store_outbox_sent(s, j->id, name, now) :
 	    store_outbox_retry(s, j->id, name, err, now + backoff(j->attempts),
 	    give_up);
-	if (rc != 0 || (rc = store_commit(s)) != 0) {
+	/* the rest of the batch stays ours while we are alive */
+	if (rc != 0 || (rc = store_outbox_extend(s, name, now + CLAIM_LEASE)) != 0 ||
+	    (rc = store_commit(s)) != 0) {
 		store_rollback(s);
 		return rc;
 	}

@@ -155,6 +155,8 @@ int	 store_outbox_retry(struct store *s, int64_t id, const char *claim,
 	    const char *error, int64_t next_try, int give_up);
 /* Give back what is still claimed under claim, untried. In a transaction. */
 int	 store_outbox_release(struct store *s, const char *claim);
+/* What is claimed under claim stays so until `until`. In a transaction. */
+int	 store_outbox_extend(struct store *s, const char *claim, int64_t until);
 
 /* The reseller representing the company in a country. */
 struct reseller {

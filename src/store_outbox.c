@@ -23,6 +23,7 @@ enum q {
 	Q_SENT,
 	Q_RETRY,
 	Q_RELEASE,
+	Q_EXTEND,
 	Q_RESELLER_CLEAR,
 	Q_RESELLER_ADD,
 	Q_RESELLER_FIND,
@@ -58,6 +59,8 @@ static const struct sq queries[Q_COUNT] = {
 	[Q_RELEASE] = { "release claimed mail",
 	    "UPDATE outbox SET claim = NULL, claim_until = NULL"
 	    " WHERE claim = ?1" },
+	[Q_EXTEND] = { "extend claim",
+	    "UPDATE outbox SET claim_until = ?2 WHERE claim = ?1" },
 	[Q_RESELLER_CLEAR] = { "clear resellers", "DELETE FROM reseller" },
 	[Q_RESELLER_ADD] = { "add reseller",
 	    "INSERT INTO reseller (country, name, email) VALUES (?1, ?2, ?3)" },
@@ -180,6 +183,16 @@ store_outbox_release(struct store *s, const char *claim)
 	if ((ret = sq_need_tx(s, queries[Q_RELEASE].what)) != 0)
 		return ret;
 	return q_run(s, Q_RELEASE, NULL, "s", claim);
+}
+
+int
+store_outbox_extend(struct store *s, const char *claim, int64_t until)
+{
+	int ret;
+
+	if ((ret = sq_need_tx(s, queries[Q_EXTEND].what)) != 0)
+		return ret;
+	return q_run(s, Q_EXTEND, NULL, "sl", claim, until);
 }
 
 void

@@ -244,8 +244,16 @@ expand(const struct part *p, const char *const *values, struct buf *out)
 			put = truth(v) ? s->text : s->other;
 		else
 			put = s->other == NULL || truth(v) ? v : s->other;
-		if (put != NULL)
+		if (put == NULL)
+			continue;
+		if (put != v) {
 			buf_adds(out, put);
+			continue;
+		}
+		/* a value stays on its line, wherever the template puts it */
+		for (; *put; put++)
+			buf_addc(out, (unsigned char)*put < 0x20 || *put == 0x7f ?
+			    ' ' : *put);
 	}
 }
 

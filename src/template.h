@@ -40,8 +40,9 @@ const char *template_path(const struct template *t);
 
 /*
  * Fill in the subject and the body: values[i] is the value of
- * names[i] given to template_load (NULL for none). Appends to the
- * buffers.
+ * names[i] given to template_load (NULL for none), written with its
+ * control characters (line breaks among them) as spaces. Appends to
+ * the buffers.
  */
 void	 template_expand(const struct template *t, const char *const *values,
 	    struct buf *subject, struct buf *body);

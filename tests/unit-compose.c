@@ -257,7 +257,7 @@ static void
 test_template(void)
 {
 	static const char *const names[] = { "name", "flag", "other" };
-	const char *values[] = { "Anna", "0", NULL };
+	const char *values[] = { "Anna\r\nBcc: x", "0", NULL };
 	struct template *t;
 	struct buf subj = { 0 }, body = { 0 };
 
@@ -270,7 +270,8 @@ test_template(void)
 	ok(template_load(dir, "x", "fr", names, 3, &t) == 0,
 	    "no template for the language: English");
 	template_expand(t, values, &subj, &body);
-	is_str(buf_str(&subj), "Hi Anna", "subject: the value");
+	is_str(buf_str(&subj), "Hi Anna  Bcc: x",
+	    "subject: the value, its line breaks spaces");
 	is_str(buf_str(&body), "off none yes 0\n",
 	    "body: choices, a default, a value that is \"0\"");
 	template_free(t);
