@@ -428,15 +428,17 @@ outbox_flush(const struct conf *c, struct store *s, int all,
 	struct sender *snd = NULL;
 	struct jobs js = { 0 };
 	enum send_status ss = SEND_OK;
-	char *name, *from_name = NULL, *from = NULL, *err;
+	char *name = NULL, *from_name = NULL, *from = NULL, *err;
 	int64_t after = 0;
 	int rc, stuck = 0;
 
 	memset(st, 0, sizeof *st);
 	if (!outbox_enabled(c))
 		return 0;
-	if ((rc = from_parse(c, &from_name, &from)) != 0)
-		return rc;
+	/* settings are checked even when nothing is due; nothing connects yet */
+	if ((rc = from_parse(c, &from_name, &from)) != 0 ||
+	    (rc = sender_new(c, &snd)) != 0)
+		goto out;
 	name = xasprintf("%ld.%lld", (long)getpid(), (long long)mo_now());
 	while (rc == 0 && ss != SEND_DOWN &&
 	    (rc = claim(s, name, all, after, &js)) == 0 && js.n > 0) {
@@ -444,10 +446,6 @@ outbox_flush(const struct conf *c, struct store *s, int all,
 			const struct job *j = &js.v[i];
 
 			if (rc != 0 || ss == SEND_DOWN) {
-				st->untried++;
-				continue;
-			}
-			if (snd == NULL && (rc = sender_new(c, &snd)) != 0) {
 				st->untried++;
 				continue;
 			}
@@ -461,7 +459,8 @@ outbox_flush(const struct conf *c, struct store *s, int all,
 		}
 		jobs_clear(&js);
 	}
-	if ((rc != 0 || ss == SEND_DOWN) && !stuck)
+out:
+	if (name != NULL && (rc != 0 || ss == SEND_DOWN) && !stuck)
 		release(s, name);
 	sender_free(snd);
 	free(js.v);
