@@ -557,12 +557,12 @@ candidates_find(struct store *s, const struct message *msg,
 
 	*out = NULL;
 	clues_read(&cs->clues, msg);
-	if ((rc = store_profile_each(s, weigh, cs)) != 0) {
-		candidates_free(cs);
-		return rc;
-	}
+	if ((rc = store_profile_each(s, weigh, cs)) != 0)
+		goto out;
 	clues_clear(&cs->clues);
-	qsort(cs->v, cs->n, sizeof *cs->v, rank);
+	/* qsort wants a real array, even of nothing */
+	if (cs->n > 1)
+		qsort(cs->v, cs->n, sizeof *cs->v, rank);
 	while (cs->n > MAX_CANDIDATES)
 		cand_clear(&cs->v[--cs->n]);
 	for (size_t i = 0; i < cs->n; i++) {
@@ -574,7 +574,10 @@ candidates_find(struct store *s, const struct message *msg,
 		c->pub.nevidence = c->nev;
 	}
 	*out = cs;
-	return 0;
+	cs = NULL;
+out:
+	candidates_free(cs);
+	return rc;
 }
 
 void
