@@ -48,7 +48,8 @@ has "$M1" Sh SYNOPSIS COMMANDS "EXIT STATUS" EXAMPLES
 has "$CONF5" Sh EXAMPLES
 has "$M1" "It Cm" init deliver filter sweep "profile import" "profile export" \
 	"profile show" "rules check" "rules explain" "queue list" "queue show" \
-	"queue assign" "queue dismiss" purge
+	"queue assign" "queue dismiss" purge "outbox list" "outbox flush" \
+	"reseller import"
 has "$M1" Cm "export suppression"
 has "$CONF5" "It Cm" database rules processed_folder unmatched_folder templates \
 	max_message_size newsletter_footer trusted_authserv_id token_secret_file \
