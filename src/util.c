@@ -321,6 +321,18 @@ ascii_casestr(const char *hay, const char *needle)
 	return n ? NULL : hay;
 }
 
+int
+ascii_isdigit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+int
+ascii_isalnum(int c)
+{
+	return ascii_isdigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 static int
 is_space(int c)
 {
@@ -339,18 +351,6 @@ str_trim(char *s)
 		memmove(s, b, strlen(b) + 1);
 	e = s + strlen(s);
 	while (e > s && is_space((unsigned char)e[-1]))
-int
-ascii_isdigit(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
-int
-ascii_isalnum(int c)
-{
-	return ascii_isdigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 		*--e = '\0';
 	return s;
 }

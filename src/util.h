@@ -66,11 +66,11 @@ int	 ascii_ncasecmp(const char *a, const char *b, size_t n);
 char	*ascii_lower(char *s);                 /* in place, returns s */
 /* Case-insensitive ASCII substring search; NULL when absent. */
 const char *ascii_casestr(const char *hay, const char *needle);
-
-/* Trim ASCII white space on both ends, in place; returns s. */
 /* Character classes of the C locale, whatever the locale: a byte >= 0x80 is neither. */
 int	 ascii_isdigit(int c);
 int	 ascii_isalnum(int c);
+
+/* Trim ASCII white space on both ends, in place; returns s. */
 char	*str_trim(char *s);
 
 /* Nonzero when s[0..n) is well-formed UTF-8. */
