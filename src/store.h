@@ -207,7 +207,6 @@ int	 store_queue_add(struct store *s, const struct queue_entry *e,
 /* Number of open entries. */
 int	 store_queue_count(struct store *s, int64_t *n);
 
-#endif
 /* review queue */
 
 enum queue_state {
@@ -280,3 +279,4 @@ struct suppressed {
 int	 store_suppression_each(struct store *s, unsigned flag,
 	    int (*fn)(const struct suppressed *, void *), void *arg);
 
+#endif
