@@ -13,6 +13,7 @@
 #include "store.h"
 #include "util.h"
 #include "tap.h"
+#include "testdb.h"
 
 static const struct message_limits lim = { 20, 1024 * 1024, NULL };
 
@@ -180,15 +181,12 @@ test_rank(struct store *s)
 int
 main(void)
 {
-	char dir[] = "/tmp/mailopt-cand-XXXXXX", path[256];
-	struct store *s = NULL;
+	char dir[] = "/tmp/mailopt-cand-XXXXXX";
+	struct store *s;
 
 	test_fold();
 	test_deadline();
-	if (mkdtemp(dir) == NULL)
-		return 1;
-	snprintf(path, sizeof path, "%s/db/mailopt.db", dir);
-	if (!ok(store_open(path, 1, &s) == 0, "database created"))
+	if ((s = testdb_open(dir)) == NULL)
 		return tap_done();
 	store_begin(s);
 	put(s, "anna.becker@becker.example", "a.becker@gmail.example", "Anna Becker",
@@ -198,9 +196,6 @@ main(void)
 	put(s, "staff@nordwind.example", NULL, "Staff Member", "Nordwind", NULL, NULL);
 	store_commit(s);
 	test_rank(s);
-	store_free(s);
-	snprintf(path, sizeof path, "rm -rf '%s'", dir);
-	if (system(path) != 0)
-		ok(0, "cleanup");
+	testdb_done(s, dir);
 	return tap_done();
 }

@@ -10,6 +10,7 @@
 #include "store.h"
 #include "util.h"
 #include "tap.h"
+#include "testdb.h"
 
 static const struct message_limits lim = { 20, 1024 * 1024, NULL };
 
@@ -68,14 +69,11 @@ check(struct store *s, const char *msg, enum match_how how, const char *email,
 int
 main(void)
 {
-	char dir[] = "/tmp/mailopt-match-XXXXXX", path[256];
-	struct store *s = NULL;
+	char dir[] = "/tmp/mailopt-match-XXXXXX";
+	struct store *s;
 
 	test_addresses();
-	if (mkdtemp(dir) == NULL)
-		return 1;
-	snprintf(path, sizeof path, "%s/db/mailopt.db", dir);
-	if (!ok(store_open(path, 1, &s) == 0, "database created"))
+	if ((s = testdb_open(dir)) == NULL)
 		return tap_done();
 	store_begin(s);
 	put(s, "anna@example.com", "anna.private@mail.example");
@@ -103,9 +101,6 @@ main(void)
 	    "On Mon, Anna <anna@example.com> wrote:\n> unsubscribe\n",
 	    MATCH_NONE, NULL, 0, "addresses in quoted text do not count");
 
-	store_free(s);
-	snprintf(path, sizeof path, "rm -rf '%s'", dir);
-	if (system(path) != 0)
-		ok(0, "cleanup");
+	testdb_done(s, dir);
 	return tap_done();
 }
