@@ -37,10 +37,7 @@ for i in range(n):
                 "Please unsubscribe me.\n" % (i, i, i, i))
 PY
 
-port=$(/usr/bin/python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])')
+port=$(/usr/bin/python3 "$top/tests/port.py" free)
 cat > "$work/mailopt.conf" <<CONF
 database = $work/mailopt.db
 rules = ${MAILOPT_RULES:-$top/rules}
@@ -56,16 +53,7 @@ export MAILOPT_CONFIG="$work/mailopt.conf"
 /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox \
     "$work/box" >"$work/smtpd.log" 2>&1 &
 srv=$!
-/usr/bin/python3 - "$port" <<'PY'
-import socket, sys, time
-for _ in range(200):
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.05)
-sys.exit("bench: the SMTP server did not start")
-PY
+/usr/bin/python3 "$top/tests/port.py" wait "$port"
 
 pending=$("$mailopt" outbox list | grep -c ' pending ')
 t0=$(date +%s.%N)

@@ -355,44 +355,40 @@ compose_addr_ok(const char *addr)
 int
 compose_mailbox_parse(const char *s, char **name, char **addr)
 {
-	const char *lt, *gt;
-	char *n = NULL, *a;
+	const char *lt = s ? strchr(s, '<') : NULL, *gt = NULL;
+	char *n = NULL, *a = NULL;
+	size_t len;
 
 	*name = *addr = NULL;
-	if (s == NULL)
-		return -1;
-	if ((lt = strchr(s, '<')) != NULL) {
-		if ((gt = strchr(lt, '>')) == NULL ||
-		    gt[1 + strspn(gt + 1, " \t")] != '\0')
-			return -1;
+	if (lt != NULL && ((gt = strchr(lt, '>')) == NULL ||
+	    gt[1 + strspn(gt + 1, " \t")] != '\0'))
+		goto out;
+	if (lt != NULL) {
 		a = xstrndup(lt + 1, (size_t)(gt - lt - 1));
-		n = xstrndup(s, (size_t)(lt - s));
-		str_trim(n);
+		n = str_trim(xstrndup(s, (size_t)(lt - s)));
 		/* a quoted display name loses its quotes */
-		if (n[0] == '"' && strlen(n) >= 2 && n[strlen(n) - 1] == '"') {
-			n[strlen(n) - 1] = '\0';
-			memmove(n, n + 1, strlen(n));
-		}
-		if (*n == '\0') {
-			free(n);
-			n = NULL;
+		if (n[0] == '"' && (len = strlen(n)) >= 2 && n[len - 1] == '"') {
+			n[len - 1] = '\0';
+			memmove(n, n + 1, len - 1);
 		}
 	} else
 		a = xstrdup(s);
-	str_trim(a);
-	if (!compose_addr_ok(a)) {
-		free(n);
-		free(a);
-		return -1;
+	if (a != NULL && compose_addr_ok(str_trim(a))) {
+		*name = n != NULL && *n != '\0' ? n : NULL;
+		*addr = a;
+		n = *name ? NULL : n;
+		a = NULL;
 	}
-	*name = n;
-	*addr = a;
-	return 0;
+out:
+	free(n);
+	free(a);
+	return *addr ? 0 : -1;
 }
 
 char *
 compose_message_id(const char *addr, time_t now)
 {
+	static const char digits[] = "0123456789abcdef";
 	unsigned char r[16];
 	char hex[sizeof r * 2 + 1];
 	const char *at = addr ? strrchr(addr, '@') : NULL;
@@ -401,8 +397,11 @@ compose_message_id(const char *addr, time_t now)
 	/* without randomness the time and pid still make it unique on this host */
 	if (got != (ssize_t)sizeof r)
 		memset(r, 0, sizeof r);
-	for (size_t i = 0; i < sizeof r; i++)
-		snprintf(hex + 2 * i, 3, "%02x", r[i]);
+	for (size_t i = 0; i < sizeof r; i++) {
+		hex[2 * i] = digits[r[i] >> 4];
+		hex[2 * i + 1] = digits[r[i] & 15];
+	}
+	hex[sizeof hex - 1] = '\0';
 	return xasprintf("%s.%lld.%ld.mailopt@%s", hex, (long long)now,
 	    (long)getpid(), at ? at + 1 : "localhost");
 }

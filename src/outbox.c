@@ -132,7 +132,8 @@ template_get(struct outbox *o, const char *kind, const char *lang,
 		template_free(o->tpl[--o->ntpl].t);
 	l = &o->tpl[o->ntpl++];
 	l->kind = kind;
-	snprintf(l->lang, sizeof l->lang, "%s", lang);
+	memset(l->lang, 0, sizeof l->lang);
+	memcpy(l->lang, lang, strnlen(lang, sizeof l->lang - 1));
 	l->t = *t;
 	return 0;
 }
@@ -141,13 +142,11 @@ template_get(struct outbox *o, const char *kind, const char *lang,
 static void
 rule_lang(const char *rule, char lang[4])
 {
-	if (rule != NULL && rule[0] >= 'a' && rule[0] <= 'z' &&
-	    rule[1] >= 'a' && rule[1] <= 'z' && rule[2] == '-') {
-		lang[0] = rule[0];
-		lang[1] = rule[1];
-		lang[2] = '\0';
-	} else
-		snprintf(lang, 4, "en");
+	int code = rule != NULL && rule[0] >= 'a' && rule[0] <= 'z' &&
+	    rule[1] >= 'a' && rule[1] <= 'z' && rule[2] == '-';
+
+	memset(lang, 0, 4);
+	memcpy(lang, code ? rule : "en", 2);
 }
 
 /* RFC 3834 2: never answer a program. The rules ignore these; this holds if they change. */
@@ -450,8 +449,10 @@ outbox_flush(const struct conf *c, struct store *s, int all,
 				continue;
 			}
 			ss = sender_send(snd, from, j->rcpt, j->msg, j->len, &err);
-			if (ss != SEND_OK)
-				snprintf(st->error, sizeof st->error, "%s", err);
+			/* only said, so a long reason may lose its end */
+			if (ss != SEND_OK &&
+			    snprintf(st->error, sizeof st->error, "%s", err) < 0)
+				st->error[0] = '\0';
 			free(err);
 			/* unrecorded, its claim must lapse on its own: it may have gone */
 			stuck = (rc = record(s, name, j, ss, st->error, st)) != 0;

@@ -65,19 +65,9 @@ nsent() {
 	mails | grep -c .
 }
 
-# mc FILE KEY: KEY as mailcheck.py reads FILE (one line per value).
-mc() {
-	mkdir -p "$T/mc"
-	c="$T/mc/$(basename "$1")"
-	[ -f "$c" ] || /usr/bin/python3 "$srcdir/tests/mailcheck.py" "$1" > "$c"
-	sed -n "s/^$2=//p" "$c"
-}
-
 # to ADDR: the recorded mails whose To is ADDR, one a line.
 to() {
-	for m in $(mails); do
-		[ "$(mc "$m" to)" = "$1" ] && echo "$m"
-	done
+	mail_with to "$1" $(mails)
 }
 
 # outbox SQL-CONDITION: the outbox rows that meet it.

@@ -16,10 +16,7 @@ BOX="$T/box"
 NOW=1764400000
 MAILOPT_NOW=$NOW
 export MAILOPT_NOW
-port=$(/usr/bin/python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])')
+port=$(/usr/bin/python3 "$srcdir/tests/port.py" free)
 srv=
 
 # start_server [ARGS]: aiosmtpd storing what it gets in $BOX, listening.
@@ -27,16 +24,8 @@ start_server() {
 	/usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$port" "$@" \
 		-c aiosmtpd.handlers.Mailbox "$BOX" >> "$T/smtpd.log" 2>&1 &
 	srv=$!
-	/usr/bin/python3 - "$port" <<'PY' || fail "the SMTP server listens" "$(cat "$T/smtpd.log")"
-import socket, sys, time
-for _ in range(200):
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.05)
-sys.exit(1)
-PY
+	/usr/bin/python3 "$srcdir/tests/port.py" wait "$port" ||
+		fail "the SMTP server listens" "$(cat "$T/smtpd.log")"
 }
 stop_server() {
 	[ -n "$srv" ] || return 0
@@ -57,14 +46,6 @@ mails() {
 	[ -d "$BOX/new" ] && ls "$BOX/new" | sed "s|^|$BOX/new/|"
 }
 
-# mc FILE KEY: KEY as mailcheck.py reads FILE (one line per value).
-mc() {
-	mkdir -p "$T/mc"
-	c="$T/mc/$(basename "$1")"
-	[ -f "$c" ] || /usr/bin/python3 "$srcdir/tests/mailcheck.py" "$1" > "$c"
-	sed -n "s/^$2=//p" "$c"
-}
-
 # each KEY: KEY of every stored mail, sorted, one a line.
 each() {
 	for m in $(mails); do
@@ -74,9 +55,7 @@ each() {
 
 # to ADDR: the stored mails whose envelope recipient is ADDR.
 to() {
-	for m in $(mails); do
-		[ "$(mc "$m" envelope-to)" = "$1" ] && echo "$m"
-	done
+	mail_with envelope-to "$1" $(mails)
 }
 
 # outbox SQL-CONDITION: the outbox rows that meet it.

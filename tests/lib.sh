@@ -113,6 +113,26 @@ sql() {
 	sqlite3 -batch -noheader "$MAILOPT_DB" "$1"
 }
 
+# mc FILE KEY: KEY of the mail in FILE as tests/mailcheck.py reads it
+# (Python's email package), one line per value; read once per file.
+mc() {
+	mkdir -p "$T/mc"
+	mc_cache="$T/mc/$(basename "$1")"
+	[ -f "$mc_cache" ] ||
+		/usr/bin/python3 "$srcdir/tests/mailcheck.py" "$1" > "$mc_cache"
+	sed -n "s/^$2=//p" "$mc_cache"
+}
+
+# mail_with KEY VALUE FILE...: the FILEs whose mail has KEY (see mc) VALUE.
+mail_with() {
+	mw_key=$1 mw_value=$2
+	shift 2
+	for mw_file in "$@"; do
+		[ "$(mc "$mw_file" "$mw_key")" = "$mw_value" ] && echo "$mw_file"
+	done
+	return 0
+}
+
 skip_all() {
 	echo "1..0 # SKIP $1"
 	exit 0
