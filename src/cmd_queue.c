@@ -29,7 +29,7 @@
 /* The headers an operator decides by; the rest is in the stored message. */
 static const char *const show_headers[] = {
 	"Date", "From", "Sender", "Reply-To", "To", "Cc", "Subject",
-	"Message-ID", "Auto-Submitted", "Authentication-Results",
+	"Message-ID", "Content-Type", "Auto-Submitted", "Authentication-Results",
 };
 
 /* What an entry shows besides its row. */
@@ -187,12 +187,11 @@ best(const struct view *v)
 	return v->cands ? candidates_get(v->cands, 0) : NULL;
 }
 
-/* "received 2025-11-29 07:46, waiting 3d 2h, due 2025-12-12 07:46" */
+/* "2025-11-29 07:46, waiting 3d 2h, due 2025-12-12 07:46" */
 static void
 put_wait(struct buf *b, const struct queue_item *q, const struct view *v,
     time_t now)
 {
-	buf_adds(b, "received ");
 	put_time(b, q->received, 0);
 	if (q->state != QUEUE_OPEN)
 		return;
@@ -240,7 +239,7 @@ list_text(struct lister *l, const struct queue_item *q, const struct view *v)
 	const struct candidate *k = best(v);
 	struct buf *b = &l->out;
 
-	buf_printf(b, "%s#%lld  ", l->n > 1 ? "\n" : "", (long long)q->id);
+	buf_printf(b, "%s#%lld  received ", l->n > 1 ? "\n" : "", (long long)q->id);
 	put_wait(b, q, v, l->now);
 	buf_addc(b, '\n');
 	put_line(b, "from:", q->sender);
@@ -398,7 +397,7 @@ show(const struct conf *c, int64_t id)
 		goto out;
 	buf_printf(&b, "queue entry %lld: %s\n", (long long)q.id,
 	    queue_state_name(q.state));
-	buf_printf(&b, "    %-9s ", "arrived:");
+	buf_printf(&b, "    %-9s ", "received:");
 	put_wait(&b, &q, &v, now);
 	buf_addc(&b, '\n');
 	put_line(&b, "sender:", q.sender);
