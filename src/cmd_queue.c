@@ -50,18 +50,18 @@ struct lister {
 };
 
 /*
- * Append s for a terminal: control characters, C1 controls and bidi
- * overrides, which could rewrite what the operator sees, become '?'.
- * Line feeds stay when multiline, else they become spaces.
+ * Append s as one line for a terminal: control characters, C1 controls
+ * and bidi overrides, which could rewrite what the operator sees,
+ * become '?', a line feed a space.
  */
 static void
-put_safe(struct buf *b, const char *s, int multiline)
+put_safe(struct buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 
 	for (; *p; p++) {
 		if (*p == '\n')
-			buf_addc(b, multiline ? '\n' : ' ');
+			buf_addc(b, ' ');
 		else if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
 			buf_addc(b, '?');
 		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
@@ -87,8 +87,9 @@ put_time(struct buf *b, int64_t when, int iso)
 	if ((iso ? gmtime_r(&t, &tm) : localtime_r(&t, &tm)) == NULL ||
 	    strftime(s, sizeof s, iso ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d %H:%M",
 	    &tm) == 0)
-		snprintf(s, sizeof s, "%lld", (long long)when);
-	buf_adds(b, s);
+		buf_printf(b, "%lld", (long long)when);
+	else
+		buf_adds(b, s);
 }
 
 static void
@@ -120,17 +121,17 @@ static void
 put_line(struct buf *b, const char *label, const char *value)
 {
 	buf_printf(b, "    %-9s ", label);
-	put_safe(b, value && *value ? value : "-", 0);
+	put_safe(b, value && *value ? value : "-");
 	buf_addc(b, '\n');
 }
 
 static void
 put_candidate(struct buf *b, const struct candidate *k)
 {
-	put_safe(b, k->email, 0);
+	put_safe(b, k->email);
 	if (*k->name) {
 		buf_adds(b, " (");
-		put_safe(b, k->name, 0);
+		put_safe(b, k->name);
 		buf_addc(b, ')');
 	}
 	buf_printf(b, ", score %d", k->score);
@@ -165,8 +166,7 @@ view_load(const struct conf *c, struct store *s, const struct queue_item *q,
 
 	memset(v, 0, sizeof *v);
 	v->due = deadline_after((time_t)q->received, c->deadline_days);
-	v->overdue = q->state == QUEUE_OPEN &&
-	    deadline_passed((time_t)q->received, c->deadline_days, now);
+	v->overdue = q->state == QUEUE_OPEN && now > v->due;
 	if (q->raw == NULL)
 		return 0;
 	v->msg = message_parse(q->raw, q->rawlen, &lim);
@@ -252,7 +252,7 @@ list_text(struct lister *l, const struct queue_item *q, const struct view *v)
 	else {
 		put_candidate(b, k);
 		buf_adds(b, ": ");
-		put_safe(b, k->evidence[0], 0);
+		put_safe(b, k->evidence[0]);
 	}
 	buf_addc(b, '\n');
 }
@@ -301,18 +301,18 @@ out:
 	return rc;
 }
 
-/* Each line of text after prefix. */
+/* Each line of text after prefix; a last line feed ends the last line. */
 static void
 put_lines(struct buf *b, const char *prefix, const char *text)
 {
 	const char *nl;
 	char *line;
 
-	for (; text != NULL; text = nl ? nl + 1 : NULL) {
+	for (; text != NULL && *text != '\0'; text = nl ? nl + 1 : NULL) {
 		nl = strchr(text, '\n');
 		line = xstrndup(text, nl ? (size_t)(nl - text) : strlen(text));
 		buf_adds(b, prefix);
-		put_safe(b, line, 0);
+		put_safe(b, line);
 		buf_addc(b, '\n');
 		free(line);
 	}
@@ -362,7 +362,7 @@ show_candidates(struct buf *b, const struct view *v)
 		buf_addc(b, '\n');
 		for (size_t j = 0; j < k->nevidence; j++) {
 			buf_adds(b, "       - ");
-			put_safe(b, k->evidence[j], 0);
+			put_safe(b, k->evidence[j]);
 			buf_addc(b, '\n');
 		}
 	}
@@ -409,7 +409,7 @@ show(const struct conf *c, int64_t id)
 		buf_printf(&b, "    %-9s %s ", "handled:", queue_state_name(q.state));
 		put_time(&b, q.handled_time, 0);
 		buf_adds(&b, " by ");
-		put_safe(&b, q.operator ? q.operator : "-", 0);
+		put_safe(&b, q.operator ? q.operator : "-");
 		buf_addc(&b, '\n');
 		put_line(&b, "note:", q.note);
 	}

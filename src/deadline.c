@@ -24,9 +24,3 @@ deadline_after(time_t t, int days)
 	}
 	return next;
 }
-
-int
-deadline_passed(time_t t, int days, time_t now)
-{
-	return now > deadline_after(t, days);
-}

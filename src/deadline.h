@@ -12,7 +12,4 @@
  */
 time_t	 deadline_after(time_t t, int days);
 
-/* 1 when now is past the deadline of a request received at t. */
-int	 deadline_passed(time_t t, int days, time_t now);
-
 #endif

