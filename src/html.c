@@ -66,11 +66,11 @@ static const char *const blocks[] = {
  */
 struct out {
 	struct buf	 b;
-	int		 quote;		/* <blockquote> depth */
-	int		 pre;		/* inside <pre>: keep white space */
-	int		 nl;		/* line ends owed before more text */
-	int		 space;		/* a collapsed space is owed */
-	int		 bol;		/* nothing written on this line yet */
+	int		 quote;	/* <blockquote> depth */
+	int		 pre;	/* inside <pre>: keep white space */
+	int		 nl;	/* line ends owed before more text */
+	int		 space;	/* a collapsed space is owed */
+	int		 bol;	/* nothing written on this line yet */
 };
 
 static void
@@ -148,11 +148,11 @@ entity(struct out *o, const char *s, size_t n)
 
 			if (c >= '0' && c <= '9')
 				d = (unsigned)(c - '0');
-			else if (hex && ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'))
+			else if (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f')
 				d = (unsigned)((c | 0x20) - 'a' + 10);
 			else
 				break;
-			if (cp <= 0x10ffff)	/* saturate, never overflow */
+			if (cp <= 0x10ffff)	/* saturates, never wraps */
 				cp = cp * (hex ? 16 : 10) + d;
 		}
 		if (digits == 0)
@@ -330,8 +330,8 @@ html_to_text(const char *s, size_t n)
 		} else if (n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
 			j = find_ci(s + i + 4, n - i - 4, "-->");
 			i += 4 + (j < n - i - 4 ? j + 3 : j);
-		} else if (i + 1 < n && (is_alnum(s[i + 1]) || s[i + 1] == '/' ||
-		    s[i + 1] == '!' || s[i + 1] == '?')) {
+		} else if (i + 1 < n && (is_alnum(s[i + 1]) ||
+		    s[i + 1] == '/' || s[i + 1] == '!' || s[i + 1] == '?')) {
 			i += tag(&o, s + i, n - i, tag_end(s + i, n - i));
 		} else {
 			text_run(&o, s + i, 1);

@@ -43,6 +43,7 @@ struct message {
 	int		 report;
 	char		*text;
 	char		*body;
+	int		 budget;	/* charset loads left for headers */
 };
 
 /*
@@ -54,7 +55,8 @@ struct message {
 static int
 lost_fold(const char *s, size_t n, int after_semicolon)
 {
-	return after_semicolon && n > 9 && ascii_ncasecmp(s, "boundary=", 9) == 0;
+	return after_semicolon && n > 9 &&
+	    ascii_ncasecmp(s, "boundary=", 9) == 0;
 }
 
 /*
@@ -115,7 +117,7 @@ static void
 field_add(struct message *m, const char *name, const char *raw)
 {
 	struct field *f = field_find(m, name);
-	char *v = mime_header_decode(raw, strlen(raw));
+	char *v = mime_header_decode(raw, strlen(raw), &m->budget);
 
 	if (f == NULL) {
 		if (m->nfields % 16 == 0)
@@ -279,10 +281,13 @@ list_mailboxes(const struct mailimf_address_list *al, const char *raw,
 		const struct mailimf_mailbox_list *l;
 
 		if (ad->ad_type == MAILIMF_ADDRESS_MAILBOX) {
-			if (!as_written(raw, ad->ad_data.ad_mailbox->mb_addr_spec))
+			const struct mailimf_mailbox *mb;
+
+			mb = ad->ad_data.ad_mailbox;
+			if (!as_written(raw, mb->mb_addr_spec))
 				return 0;
 			if (*n < max)
-				mbs[(*n)++] = ad->ad_data.ad_mailbox;
+				mbs[(*n)++] = mb;
 			continue;
 		}
 		if (ad->ad_data.ad_group == NULL ||
@@ -348,7 +353,7 @@ add_rcpt_field(struct message *m, const char *raw)
 
 /* The display name before '<' of a From libetpan rejected; NULL if none. */
 static char *
-scan_name(const char *raw)
+scan_name(struct message *m, const char *raw)
 {
 	const char *lt = strchr(raw, '<');
 	char *name;
@@ -356,7 +361,7 @@ scan_name(const char *raw)
 
 	if (lt == NULL || lt == raw)
 		return NULL;
-	name = mime_header_decode(raw, (size_t)(lt - raw));
+	name = mime_header_decode(raw, (size_t)(lt - raw), &m->budget);
 	n = strlen(name);
 	if (n >= 2 && name[0] == '"' && name[n - 1] == '"') {
 		memmove(name, name + 1, n - 2);
@@ -376,12 +381,12 @@ parse_from(struct message *m, const char *raw)
 		m->from = utf8_copy(mb->mb_addr_spec, strlen(mb->mb_addr_spec));
 		if (mb->mb_display_name != NULL)
 			m->from_name = mime_header_decode(mb->mb_display_name,
-			    strlen(mb->mb_display_name));
+			    strlen(mb->mb_display_name), &m->budget);
 	}
 	if (al != NULL)
 		mailimf_address_list_free(al);
 	if (m->from == NULL && (m->from = scan_addr(raw, &pos)) != NULL)
-		m->from_name = scan_name(raw);
+		m->from_name = scan_name(m, raw);
 	if (m->from_name != NULL && *m->from_name == '\0') {
 		free(m->from_name);
 		m->from_name = NULL;
@@ -435,6 +440,22 @@ parse_addresses(struct message *m)
 			add_rcpt_field(m, v);
 }
 
+/*
+ * html and strip only ever cut at ASCII bytes, so this never fires;
+ * but the contract is absolute, and a bug must not reach the rules.
+ */
+static void
+ensure_utf8(char **s)
+{
+	char *t;
+
+	if (utf8_valid(*s, strlen(*s)))
+		return;
+	t = mime_to_utf8(*s, strlen(*s), "utf-8", NULL);
+	free(*s);
+	*s = t;
+}
+
 /* Cut s to at most max bytes without splitting a UTF-8 sequence. */
 static void
 utf8_cut(char *s, size_t max)
@@ -458,6 +479,7 @@ message_parse(const char *buf, size_t len, const struct message_limits *lim)
 	char *s, *src;
 	size_t n, body, srclen;
 
+	m->budget = MIME_MAX_ICONV;
 	s = normalise(buf, len, &n);
 	n = mime_defuse(s, n, lim ? lim->max_depth : DEFAULT_DEPTH);
 	s[n] = '\0';
@@ -479,7 +501,9 @@ message_parse(const char *buf, size_t len, const struct message_limits *lim)
 	} else
 		m->text = parts.text;
 	utf8_cut(m->text, lim ? lim->max_text : DEFAULT_TEXT);
+	ensure_utf8(&m->text);
 	m->body = strip_text(m->text, lim ? lim->footer : NULL);
+	ensure_utf8(&m->body);
 	return m;
 }
 

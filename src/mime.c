@@ -192,11 +192,49 @@ charset_name(const char *label, char *tmp, size_t tmpsz)
 }
 
 /*
+ * iconv_open costs up to a quarter of a millisecond, so the last few
+ * converters stay open for the life of the process, and opening one
+ * spends the caller's budget: a header naming hundreds of charsets
+ * must not cost seconds.
+ */
+#define CD_CACHE	8
+static struct {
+	char	 name[64];
+	iconv_t	 cd;
+} cds[CD_CACHE];
+static unsigned cd_next;
+
+/* A reset converter from name to UTF-8; (iconv_t)-1 for none. */
+static iconv_t
+cd_get(const char *name, int *budget)
+{
+	size_t i;
+
+	for (i = 0; i < CD_CACHE; i++) {
+		if (strcmp(cds[i].name, name) != 0)
+			continue;
+		if (cds[i].cd != (iconv_t)-1)
+			iconv(cds[i].cd, NULL, NULL, NULL, NULL);
+		return cds[i].cd;
+	}
+	if (*budget <= 0 || strlen(name) >= sizeof cds[0].name)
+		return (iconv_t)-1;
+	(*budget)--;
+	i = cd_next++ % CD_CACHE;
+	if (cds[i].name[0] != '\0' && cds[i].cd != (iconv_t)-1)
+		iconv_close(cds[i].cd);
+	strcpy(cds[i].name, name);
+	cds[i].cd = iconv_open("UTF-8", name);
+	return cds[i].cd;
+}
+
+/*
  * Convert with iconv, each undecodable byte becoming U+FFFD. Returns
- * the number of such bytes, or -1 when iconv does not know from.
+ * the number of such bytes, or -1 when there is no converter.
  */
 static long
-iconv_add(struct buf *b, const char *from, const char *s, size_t n)
+iconv_add(struct buf *b, const char *from, const char *s, size_t n,
+    int *budget)
 {
 	iconv_t cd;
 	char chunk[4096];
@@ -204,7 +242,7 @@ iconv_add(struct buf *b, const char *from, const char *s, size_t n)
 	size_t inleft = n;
 	long bad = 0;
 
-	cd = iconv_open("UTF-8", from);
+	cd = cd_get(from, budget);
 	if (cd == (iconv_t)-1)
 		return -1;
 	while (inleft > 0) {
@@ -233,7 +271,6 @@ iconv_add(struct buf *b, const char *from, const char *s, size_t n)
 		if (r != (size_t)-1 || errno != E2BIG)
 			break;
 	}
-	iconv_close(cd);
 	return bad;
 }
 
@@ -251,26 +288,27 @@ has_8bit(const char *s, size_t n)
  * EUC-JP or Shift_JIS bytes: try those when 8-bit bytes show up.
  */
 static int
-try_japanese(struct buf *b, const char *s, size_t n)
+try_japanese(struct buf *b, const char *s, size_t n, int *budget)
 {
 	static const char *const guess[] = { "euc-jp", "cp932" };
 	size_t mark = b->len;
 
 	for (size_t i = 0; i < sizeof guess / sizeof guess[0]; i++) {
-		if (iconv_add(b, guess[i], s, n) == 0)
+		if (iconv_add(b, guess[i], s, n, budget) == 0)
 			return 1;
 		b->len = mark;
 	}
 	return 0;
 }
 
+/* Append s, in charset label, as UTF-8; budget as for cd_get. */
 static void
-convert_add(struct buf *b, const char *s, size_t n, const char *label)
+convert_add(struct buf *b, const char *s, size_t n, const char *label,
+    int *budget)
 {
 	char tmp[64];
 	const char *cs = charset_name(label, tmp, sizeof tmp);
 	size_t mark = b->len;
-	long bad;
 
 	if (strcmp(cs, "western") == 0) {
 		add_western(b, s, n);
@@ -285,11 +323,10 @@ convert_add(struct buf *b, const char *s, size_t n, const char *label)
 			add_utf8_repaired(b, s, n);
 			return;
 		}
-		if (try_japanese(b, s, n))
+		if (try_japanese(b, s, n, budget))
 			return;
 	}
-	bad = iconv_add(b, cs, s, n);
-	if (bad < 0) {
+	if (iconv_add(b, cs, s, n, budget) < 0) {
 		b->len = mark;
 		add_western(b, s, n);
 	}
@@ -300,8 +337,9 @@ mime_to_utf8(const char *s, size_t n, const char *charset, size_t *outlen)
 {
 	struct buf b = { 0 };
 	struct buf clean = { 0 };
+	int budget = MIME_MAX_ICONV;
 
-	convert_add(&b, s, n, charset);
+	convert_add(&b, s, n, charset, &budget);
 	/*
 	 * iconv output is trusted no further than the rest: a UTF-16
 	 * label can still decode to U+0000, and a bug must not reach
@@ -318,18 +356,21 @@ mime_to_utf8(const char *s, size_t n, const char *charset, size_t *outlen)
 	return buf_steal(&b);
 }
 
-/* Encoded-word bytes waiting for conversion, kept so that adjacent
- * words in one charset are converted together. */
+/*
+ * Encoded-word bytes waiting for conversion, so that adjacent words in
+ * one charset are converted together.
+ */
 struct pending {
 	struct buf	 bytes;
 	char		*charset;
 };
 
 static void
-pending_flush(struct pending *p, struct buf *out)
+pending_flush(struct pending *p, struct buf *out, int *budget)
 {
 	if (p->charset != NULL)
-		convert_add(out, buf_str(&p->bytes), p->bytes.len, p->charset);
+		convert_add(out, buf_str(&p->bytes), p->bytes.len, p->charset,
+		    budget);
 	buf_reset(&p->bytes);
 	free(p->charset);
 	p->charset = NULL;
@@ -342,6 +383,43 @@ next_word_start(const char *s, size_t n, size_t i)
 	for (; i + 1 < n; i++)
 		if (s[i] == '=' && s[i + 1] == '?')
 			return i;
+	return n;
+}
+
+/* A byte of a charset name, as libetpan takes it and a bit stricter. */
+static int
+is_charset_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || (c != '\0' && strchr("-_.*+", c));
+}
+
+/*
+ * Where the encoded word whose "=?" is at s[i] ends (past "?=" and a
+ * closing quote), n when unterminated, and just past "=?" when it is
+ * no word. libetpan is given one word at a time: left to itself it
+ * glues a run of words together with a realloc and copy per word,
+ * which is quadratic on a long run; the run is joined here instead.
+ * The text is only scanned behind a valid "=?charset?e?", which
+ * libetpan then consumes, so that the scans stay linear.
+ */
+static size_t
+word_end(const char *s, size_t n, size_t i)
+{
+	size_t j;
+
+	if (n - i < 2)
+		return n;
+	for (j = i + 2; j < n && is_charset_char(s[j]); j++)
+		;
+	if (j == i + 2 || n - j < 3 || s[j] != '?' || s[j + 2] != '?' ||
+	    strchr("BbQq", s[j + 1]) == NULL)
+		return i + 2;
+	for (j += 3; j + 1 < n; j++)
+		if (s[j] == '?' && s[j + 1] == '=') {
+			j += 2;
+			return j < n && s[j] == '"' ? j + 1 : j;
+		}
 	return n;
 }
 
@@ -362,7 +440,7 @@ add_header_text(struct buf *out, const char *s, size_t n)
 static void
 raw_flush(struct buf *raw, struct buf *out)
 {
-	convert_add(out, buf_str(raw), raw->len, "western");
+	add_western(out, buf_str(raw), raw->len);
 	buf_reset(raw);
 }
 
@@ -373,19 +451,22 @@ is_fws(char c)
 }
 
 char *
-mime_header_decode(const char *s, size_t n)
+mime_header_decode(const char *s, size_t n, int *budget)
 {
 	struct buf raw = { 0 }, conv = { 0 }, out = { 0 };
 	struct pending p = { { 0 }, NULL };
 	size_t i = 0;
-	int last_encoded = 0;
+	int last_encoded = 0, own = MIME_MAX_ICONV;
 
+	if (budget == NULL)
+		budget = &own;
 	while (i < n) {
 		struct mailmime_encoded_word *w = NULL;
-		size_t j = i, k;
+		size_t j = i, k, end;
 		int fws = 0, noquote = 0;
 
-		if (mailmime_encoded_word_parse(s, n, &j, &w, &fws,
+		end = word_end(s, n, next_word_start(s, n, i));
+		if (mailmime_encoded_word_parse(s, end, &j, &w, &fws,
 		    &noquote) == MAILIMF_NO_ERROR && j > i) {
 			/* RFC 2047: white space between two words is no text */
 			if (fws && !last_encoded)
@@ -393,7 +474,7 @@ mime_header_decode(const char *s, size_t n)
 			raw_flush(&raw, &conv);
 			if (p.charset && ascii_casecmp(p.charset,
 			    w->wd_charset) != 0)
-				pending_flush(&p, &conv);
+				pending_flush(&p, &conv, budget);
 			if (p.charset == NULL)
 				p.charset = xstrdup(w->wd_charset);
 			buf_adds(&p.bytes, w->wd_text);
@@ -409,12 +490,12 @@ mime_header_decode(const char *s, size_t n)
 		k = next_word_start(s, n, i + 1);
 		while (k < n && k > i + 1 && is_fws(s[k - 1]))
 			k--;
-		pending_flush(&p, &conv);
+		pending_flush(&p, &conv, budget);
 		buf_add(&raw, s + i, k - i);
 		last_encoded = 0;
 		i = k;
 	}
-	pending_flush(&p, &conv);
+	pending_flush(&p, &conv, budget);
 	raw_flush(&raw, &conv);
 	add_header_text(&out, buf_str(&conv), conv.len);
 	buf_free(&raw);
@@ -578,6 +659,24 @@ content_type_line(struct nest *ns, char *p, char *end)
 	return message;
 }
 
+/*
+ * Whether the line s[0..n) starts a header field as libetpan reads
+ * one: a name of printable bytes but ':', perhaps blanks, a colon.
+ */
+static int
+is_field_line(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (unsigned char)s[i] > ' ' && s[i] != ':')
+		i++;
+	if (i == 0)
+		return 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i < n && s[i] == ':';
+}
+
 static int
 is_content_type(const char *p, size_t n)
 {
@@ -617,9 +716,12 @@ mime_defuse(char *buf, size_t len, int max_depth)
 			nfields = 0;
 			continue;
 		}
-		if (in_header && *p != ' ' && *p != '\t' &&
-		    ++nfields > MIME_MAX_FIELDS && *p != '-')
-			*p = ' ';	/* folded into the field before */
+		if (in_header && *p != ' ' && *p != '\t') {
+			if (!is_field_line(p, n))
+				in_header = 0;	/* as libetpan ends it */
+			else if (++nfields > MIME_MAX_FIELDS)
+				*p = ' ';	/* folded into the one before */
+		}
 		/* anywhere: libetpan may see a header where we see none */
 		if (is_content_type(p, n) && content_type_line(&ns, p, end) &&
 		    in_header)
@@ -722,7 +824,8 @@ walk(const struct mailmime *mm, int depth, int forwarded, struct walk *w)
 	clistiter *it;
 	char *type;
 
-	if (mm == NULL || depth > w->max_depth)
+	/* mime_defuse left at most max_depth composites above a leaf */
+	if (mm == NULL || depth > w->max_depth + 1)
 		return;
 	type = content_type_str(mm->mm_content_type);
 	if (is_report_type(type))
@@ -778,7 +881,7 @@ part_decode(const struct mailmime *mm, size_t *outlen)
 	return out;
 }
 
-/* CRLF and lone CR to LF, in place; returns the new length. */
+/* CRLF and lone CR to LF in s[0..n), in place; returns the new length. */
 static size_t
 lf_only(char *s, size_t n)
 {
@@ -817,8 +920,8 @@ unflow(const char *s, int delsp)
 		while (c < s + len && *c == '>')
 			c++, depth++;
 		/* unstuffed, except where that would make a quote */
-		if (c < s + len && *c == ' ' && (depth > 0 || c + 1 == s + len ||
-		    c[1] != '>'))
+		if (c < s + len && *c == ' ' &&
+		    (depth > 0 || c + 1 == s + len || c[1] != '>'))
 			c++;
 		clen = len - (size_t)(c - s);
 		sig = clen == 3 && memcmp(c, "-- ", 3) == 0;
@@ -848,6 +951,15 @@ unflow(const char *s, int delsp)
 }
 
 static int
+is_blank(const char *s)
+{
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n')
+			return 0;
+	return 1;
+}
+
+static int
 param_is(struct mailmime_content *ct, const char *name, const char *want)
 {
 	const char *v = mailmime_content_param_get(ct, (char *)name);
@@ -866,12 +978,11 @@ part_text(const struct mailmime *mm)
 	text = mime_to_utf8(raw, rawlen,
 	    ct ? mailmime_content_charset_get(ct) : NULL, &len);
 	free(raw);
-	len = lf_only(text, len);
+	lf_only(text, len);
 	if (ct != NULL && param_is(ct, "format", "flowed")) {
 		flat = unflow(text, param_is(ct, "delsp", "yes"));
 		free(text);
 		text = flat;
-		len = strlen(text);
 	}
 	return text;
 }
@@ -895,12 +1006,14 @@ mime_parse_parts(const char *buf, size_t len, int max_depth,
 	    xstrdup("text/plain");
 	walk(root, 0, 0, &w);
 	out->report = w.report;
-	if (w.plain != NULL)
-		out->text = part_text(w.plain);
-	else if (w.html != NULL) {
+	out->text = w.plain ? part_text(w.plain) : NULL;
+	/* some clients send an empty text/plain beside the real HTML */
+	if (w.html != NULL && (out->text == NULL || is_blank(out->text))) {
+		free(out->text);
 		out->text = part_text(w.html);
 		out->html = 1;
-	} else
+	}
+	if (out->text == NULL)
 		out->text = xstrdup("");
 	if (root != NULL)
 		mailmime_free(root);

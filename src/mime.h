@@ -6,15 +6,20 @@
 
 struct buf;
 
-/* Append code point cp as UTF-8; surrogates, 0 and cp > 0x10ffff give U+FFFD. */
+/* Append cp as UTF-8; 0, surrogates and cp > 0x10ffff give U+FFFD. */
 void	 mime_put_cp(struct buf *b, unsigned long cp);
 
+/* Charset converters one message may load (see mime_header_decode). */
+#define MIME_MAX_ICONV	32
+
 /*
- * Convert s[0..n) from charset to UTF-8. charset may be NULL or a name
- * iconv does not know: text that is valid UTF-8 is then kept as is,
- * anything else is read as windows-1252. Bytes the charset cannot
- * decode become U+FFFD. The result is always valid UTF-8 and NUL-free;
- * *outlen (may be NULL) gets its length. The caller frees it.
+ * Convert s[0..n) from charset to UTF-8. With no charset, US-ASCII,
+ * ISO-8859-1, windows-1252 or a name iconv does not know, valid UTF-8
+ * is kept as is and anything else read as windows-1252 (what those
+ * labels really carry); bytes invalid in UTF-8 are read the same way.
+ * Bytes another charset cannot decode become U+FFFD. The result is
+ * always valid UTF-8 without NULs; *outlen (may be NULL) gets its
+ * length. The caller frees it.
  */
 char	*mime_to_utf8(const char *s, size_t n, const char *charset,
 	    size_t *outlen);
@@ -25,8 +30,12 @@ char	*mime_to_utf8(const char *s, size_t n, const char *charset,
  * character split across them survives), raw 8-bit text as UTF-8 or
  * windows-1252, folding removed, control characters made spaces,
  * white space trimmed. Always valid UTF-8; the caller frees it.
+ * Loading a converter for a charset not used lately is slow: *budget
+ * (shared by all the headers of one message, NULL for one of this
+ * call's own) counts how many more may be loaded; past it, words in
+ * such charsets are read as windows-1252.
  */
-char	*mime_header_decode(const char *s, size_t n);
+char	*mime_header_decode(const char *s, size_t n, int *budget);
 
 /*
  * Make a whole message (LF line ends) safe to hand to libetpan, whose
@@ -44,21 +53,23 @@ size_t	 mime_defuse(char *buf, size_t len, int max_depth);
 
 /* What the MIME structure of a message yields. */
 struct mime_parts {
-	char	*type;		/* top level "type/subtype", lowercase */
-	int	 report;	/* a delivery, disposition or feedback report */
-	char	*text;		/* the readable part, UTF-8, LF line ends */
-	int	 html;		/* text is still HTML (no text/plain part) */
+	char	*type;		/* top "type/subtype", lowercase */
+	int	 report;	/* a delivery, read or abuse report */
+	char	*text;		/* readable part, UTF-8, LF ends */
+	int	 html;		/* text is HTML: no text/plain part */
 };
 
 /*
  * Walk the MIME structure of the whole message buf[0..len) (LF line
- * ends, ending in LF, passed through mime_defuse) and fill out; the
- * walk stops max_depth levels down. buf must outlive the call only.
- * Only the chosen text part is
- * transfer-decoded, converted to UTF-8 and unflowed (format=flowed);
- * its size is bounded by the message's. Parts of forwarded messages (message/rfc822)
- * and attachments are never chosen. Every member of out is set, even
- * on garbage; free them with mime_parts_free.
+ * ends, passed through mime_defuse with the same max_depth) and fill
+ * out; parts inside more than max_depth multiparts and messages are
+ * not looked at. buf is only read during the call. The text
+ * is the first text/plain part, else (or when that is blank) the
+ * first text/html one; parts of forwarded messages (message/rfc822)
+ * and attachments are never chosen. Only the parts read are
+ * transfer-decoded, converted to UTF-8 and unflowed (format=flowed).
+ * Every member of out is set, even on garbage; free them with
+ * mime_parts_free.
  */
 void	 mime_parse_parts(const char *buf, size_t len, int max_depth,
 	    struct mime_parts *out);

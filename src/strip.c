@@ -1,4 +1,4 @@
-/* strip.c — what the sender wrote: a mail's text without quotes, forwards, signature and footer. */
+/* strip.c — what the sender wrote: the text less quotes, forwards, signature, footer. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -18,6 +18,8 @@
 #define ATTRIB_LINES	3
 /* How far below "From:" an Outlook header block has its date line. */
 #define OUTLOOK_SPAN	4
+/* Patterns see at most this much of a line: markers are short. */
+#define MATCH_MAX	4096
 
 #define FLAGS	(PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | \
 		 PCRE2_MATCH_INVALID_UTF)
@@ -96,8 +98,11 @@ compile(const char *src, const char *what)
 static int
 setup(const char *footer, const pcre2_code **fre)
 {
+	static int ready;	/* 1 compiled, -1 failed: never retried */
+
 	*fre = NULL;
-	if (mdata == NULL) {
+	if (ready == 0) {
+		ready = -1;
 		for (int i = 0; i < RE_N; i++)
 			if ((builtin[i] = compile(sources[i],
 			    "strip pattern")) == NULL)
@@ -109,7 +114,10 @@ setup(const char *footer, const pcre2_code **fre)
 		/* a footer pattern from the config must not stall a sweep */
 		pcre2_set_match_limit(mctx, 100000);
 		pcre2_set_heap_limit(mctx, 1024);
+		ready = 1;
 	}
+	if (ready < 0)
+		return -1;
 	if (footer == NULL)
 		return 0;
 	if (footer_src == NULL || strcmp(footer, footer_src) != 0) {
@@ -125,6 +133,9 @@ setup(const char *footer, const pcre2_code **fre)
 static int
 match(const pcre2_code *re, const char *s, size_t n)
 {
+	/* the match limit holds per start position: bound those too */
+	if (n > MATCH_MAX)
+		n = MATCH_MAX;
 	return re != NULL && pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, mdata,
 	    mctx) >= 0;
 }

@@ -1,4 +1,4 @@
-/* strip.h — what the sender wrote: a mail's text without quotes, forwards, signature and footer. */
+/* strip.h — what the sender wrote: the text less quotes, forwards, signature, footer. */
 #ifndef MAILOPT_STRIP_H
 #define MAILOPT_STRIP_H
 

@@ -1,4 +1,4 @@
-/* unit-message.c — message parsing: headers, MIME, charsets, HTML, stripping, hostile input. */
+/* unit-message.c — headers, MIME, charsets, HTML, stripping and hostile mail. */
 #include "config.h"
 
 #include <fcntl.h>
@@ -167,6 +167,11 @@ test_multipart(void)
 	m = load("multipart-alternative.eml");
 	is_str(message_text(m), "the plain version",
 	    "alternative: text/plain preferred to html");
+	message_free(m);
+
+	m = load("empty-plain-html.eml");
+	is_str(message_text(m), "please unsubscribe me\n",
+	    "alternative: html when text/plain is blank");
 	message_free(m);
 }
 
@@ -350,6 +355,21 @@ test_headers(void)
 	is_str(message_header(m, "Nope"), NULL, "header: absent is NULL");
 	message_free(m);
 
+	m = load("mdn-report.eml");
+	ok(message_is_report(m), "report: disposition notification");
+	message_free(m);
+
+	m = load("arf-report.eml");
+	ok(message_is_report(m), "report: feedback report");
+	is_str(message_content_type(m), "multipart/mixed",
+	    "report: type is the top level's");
+	message_free(m);
+
+	m = load("headers.eml");
+	is_str(message_content_type(m), "text/plain",
+	    "content type: text/plain by default");
+	message_free(m);
+
 	m = load("bounce-report.eml");
 	is_str(message_return_path(m), "", "return-path: <> is \"\"");
 	ok(message_is_report(m), "report: multipart/report");
@@ -452,6 +472,17 @@ test_line_ends(void)
 	is_str(message_text(m), "first line\nsecond line\n", "cr: body lines");
 	message_free(m);
 
+	m = load("mbox-from-line.eml");
+	is_str(message_from(m), "quinn@example.com",
+	    "mbox From line skipped, CRLF read");
+	is_str(message_text(m), "stop sending me mail\n", "mbox: body");
+	message_free(m);
+
+	m = load("lost-boundary-fold.eml");
+	is_str(message_text(m), "the plain part",
+	    "boundary= that lost its fold still splits the parts");
+	message_free(m);
+
 	m = load("no-body.eml");
 	is_str(message_subject(m), "only headers",
 	    "no final newline: last field kept");
@@ -510,7 +541,13 @@ test_nesting(void)
 	message_free(m);
 	free(s);
 
-	s = nested(40, &len);
+	s = nested(lim.max_depth, &len);
+	m = message_parse(s, len, &lim);
+	is_str(message_text(m), "inner", "nesting: max_depth levels walked");
+	message_free(m);
+	free(s);
+
+	s = nested(lim.max_depth + 1, &len);
 	m = message_parse(s, len, &lim);
 	is_str(message_text(m), "", "nesting: past max_depth not walked");
 	is_str(message_subject(m), "deep", "nesting: header still read");
@@ -547,6 +584,34 @@ test_nesting(void)
 	m = message_parse(b.s, b.len, &lim);
 	t = now_ms() - t;
 	ok(all_valid(m) && t < 5000, "hostile: a million empty parts");
+	message_free(m);
+	buf_free(&b);
+
+	/* a converter load is slow: the budget must hold across fields */
+	buf_adds(&b, "From: a@example.com\n");
+	for (int i = 0; i < 1000; i++) {
+		buf_printf(&b, "X-F%d:", i);
+		for (int k = 0; k < 40; k++)
+			buf_printf(&b, " =?%s?q?a?=", k % 2 ? "koi8-r" :
+			    k % 3 ? "big5" : k % 5 ? "euc-kr" : "cp1251");
+		buf_addc(&b, '\n');
+	}
+	buf_adds(&b, "Subject: =?koi8-r?b?98HT?=\n\nbody\n");
+	t = now_ms();
+	m = message_parse(b.s, b.len, &lim);
+	t = now_ms() - t;
+	ok(all_valid(m) && t < 5000, "hostile: 40000 words in 4 charsets");
+	message_free(m);
+	buf_free(&b);
+
+	buf_adds(&b, "From: a@example.com\nSubject:");
+	for (int i = 0; i < 100000; i++)
+		buf_adds(&b, " =?utf-8?q?a?=\n =?x?q?b?= =?aaaaaaaaaaa");
+	buf_adds(&b, "\n\nbody\n");
+	t = now_ms();
+	m = message_parse(b.s, b.len, &lim);
+	t = now_ms() - t;
+	ok(all_valid(m) && t < 5000, "hostile: 300000 encoded words");
 	message_free(m);
 	buf_free(&b);
 
@@ -591,10 +656,10 @@ test_helpers(void)
 	s = mime_to_utf8("\xa4", 1, "iso-8859-15", NULL);
 	is_str(s, "€", "mime_to_utf8: iconv charset");
 	free(s);
-	s = mime_header_decode("=?utf-8?q?unterminated", 22);
+	s = mime_header_decode("=?utf-8?q?unterminated", 22, NULL);
 	ok(valid(s), "header decode: unterminated word");
 	free(s);
-	s = mime_header_decode("a\tb\001c", 6);
+	s = mime_header_decode("a\tb\001c", 6, NULL);
 	is_str(s, "a b c", "header decode: controls made spaces");
 	free(s);
 	s = html_to_text("<p>x &#0; &#xD800; &#99999999; &bogus; &amp</p>", 47);
