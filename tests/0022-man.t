@@ -46,11 +46,19 @@ for p in "$M1" "$CONF5" "$RULES5"; do
 done
 has "$M1" Sh SYNOPSIS COMMANDS "EXIT STATUS" EXAMPLES
 has "$CONF5" Sh EXAMPLES
-has "$M1" "It Cm" init deliver filter sweep "profile import" "profile export" \
-	"profile show" "rules check" "rules explain" "queue list" "queue show" \
-	"queue assign" "queue dismiss" purge "outbox list" "outbox flush" \
-	"reseller import"
-has "$M1" Cm "export suppression"
+# every command mailopt --help names, with its subcommand ("queue list"):
+# a new command without a manual entry fails here
+mo --help | sed -n '/^commands:/,/^$/p' | sed 1d |
+	awk 'NF { c = $1; if ($2 ~ /^[a-z]+$/) c = c " " $2; print c }' |
+	sort -u > "$T/commands"
+like "$(tr '\n' '|' < "$T/commands")" "init|outbox flush|" "mailopt --help names the commands"
+while read -r c; do
+	if grep -q "^\.\(It \)\{0,1\}Cm $c\( \|\$\)" "$M1"; then
+		pass "mailopt.1 documents $c"
+	else
+		fail "mailopt.1 documents $c"
+	fi
+done < "$T/commands"
 has "$CONF5" "It Cm" database rules processed_folder unmatched_folder templates \
 	max_message_size newsletter_footer trusted_authserv_id token_secret_file \
 	deadline_days from sendmail smtp starttls smtp_user smtp_password_file
