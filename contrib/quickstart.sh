@@ -55,13 +55,20 @@ rm -f "$demo/Maildir/profiles.csv" "$demo/Maildir/expected.tsv" "$demo/Maildir/R
 cat > "$demo/mailopt.conf" <<CONF
 database = $demo/mailopt.db
 rules = $top/rules
+templates = $top/templates
+from = Nordwind Instruments <sales@nordwind.example>
 trusted_authserv_id = mx1.nordwind.example
 CONF
 export MAILOPT_CONFIG="$demo/mailopt.conf"
 ./mailopt init
 ./mailopt profile import "$top/maildir-samples/profiles.csv"
 echo "quickstart: sweeping a copy of maildir-samples in $demo/Maildir"
-./mailopt sweep "$demo/Maildir"
+# --no-flush: the demo sends no mail; the confirmations wait in the outbox
+./mailopt sweep --no-flush "$demo/Maildir"
+echo "quickstart: confirmations waiting to be sent (mailopt outbox flush would send them):"
+./mailopt outbox list
+echo "quickstart: requests waiting for an operator:"
+./mailopt queue list
 echo "quickstart: done; try"
 echo "  MAILOPT_CONFIG=$demo/mailopt.conf $build/mailopt profile show EMAIL"
 echo "  ls $demo/Maildir/.Processed/cur $demo/Maildir/.Unmatched/cur"
