@@ -57,11 +57,15 @@ loopback(const char *url)
 	static const char *const hosts[] = { "localhost", "[::1]" };
 	const char *h = strstr(url, "://") + 3;
 
+	size_t n;
+
 	for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++)
 		if (ascii_ncasecmp(h, hosts[i], strlen(hosts[i])) == 0 &&
 		    strchr(":/", h[strlen(hosts[i])]) != NULL)
 			return 1;
-	return strncmp(h, "127.", 4) == 0;
+	/* 127.0.0.1, not a name such as 127.example.net */
+	n = strspn(h, "0123456789.");
+	return strncmp(h, "127.", 4) == 0 && strchr(":/", h[n]) != NULL;
 }
 
 /* The first line of the password file, which others may not read. */

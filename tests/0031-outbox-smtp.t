@@ -177,6 +177,8 @@ smtp_password_file = $T/password
 CONF
 exits 78 "AUTH over a cleartext connection to another host is refused" mo outbox flush --all
 like "$(cat "$T/err")" "in clear" "  and says why"
+echo "smtp = smtp://127.example.net:25" >> "$MAILOPT_CONFIG"
+exits 78 "  a host named 127.something is another host" mo outbox flush --all
 echo "smtp = http://127.0.0.1:$port" >> "$MAILOPT_CONFIG"
 exits 78 "smtp must be an smtp:// or smtps:// URL" mo outbox flush --all
 
