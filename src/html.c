@@ -1,7 +1,7 @@
 /* html.c — the text a person sees in an HTML mail body. */
 #include "config.h"
 
-#include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +59,12 @@ static const char *const blocks[] = {
 	"hr", "li", "ol", "p", "pre", "section", "table", "tr", "ul",
 };
 
+/* What ends the content of the elements that hold no text. */
+enum { END_HEAD, BODY, END_SCRIPT, END_STYLE, END_TITLE, NEEDLES };
+static const char *const needles[NEEDLES] = {
+	"</head", "<body", "</script", "</style", "</title",
+};
+
 /*
  * Text is written through this so that white space collapses as a
  * browser would, line breaks never pile up beyond one blank line and
@@ -71,6 +77,12 @@ struct out {
 	int		 nl;	/* line ends owed before more text */
 	int		 space;	/* a collapsed space is owed */
 	int		 bol;	/* nothing written on this line yet */
+	/*
+	 * Where each needle was last found (the length when nowhere):
+	 * a thousand unclosed <style> tags must not each search the
+	 * rest of the document.
+	 */
+	size_t		 found[NEEDLES];
 };
 
 static void
@@ -213,25 +225,29 @@ text_run(struct out *o, const char *s, size_t n)
 	}
 }
 
-/* Case-insensitive search for needle in s[0..n); n when absent. */
+/* Case-insensitive search for needle in s[from..n); n when absent. */
 static size_t
-find_ci(const char *s, size_t n, const char *needle)
+find_ci(const char *s, size_t from, size_t n, const char *needle)
 {
-	size_t k = strlen(needle);
-
-	for (size_t i = 0; i + k <= n; i++)
-		if (ascii_ncasecmp(s + i, needle, k) == 0)
-			return i;
-	return n;
+	return from + mime_casefind(s + from, n - from, needle);
 }
 
-/* The end of the tag opened at s[0] == '<': past its '>', or n. */
+/* Where needle k next occurs in s[from..n), n when never. */
 static size_t
-tag_end(const char *s, size_t n)
+next_needle(struct out *o, const char *s, size_t from, size_t n, int k)
+{
+	if (o->found[k] == SIZE_MAX || o->found[k] < from)
+		o->found[k] = find_ci(s, from, n, needles[k]);
+	return o->found[k];
+}
+
+/* The end of the tag opened at s[at] == '<': past its '>', or n. */
+static size_t
+tag_end(const char *s, size_t at, size_t n)
 {
 	char q = 0;
 
-	for (size_t i = 1; i < n; i++) {
+	for (size_t i = at + 1; i < n; i++) {
 		if (q) {
 			if (s[i] == q)
 				q = 0;
@@ -255,39 +271,48 @@ is_block(const char *name)
 }
 
 /*
- * Act on one tag; returns how far to skip past its end, which for
- * <style>, <script> and <head> is past their content too.
+ * Past the content of an element that holds no text, whose tag ends
+ * at end; just end when it is never closed: rather show too much than
+ * lose the mail.
  */
 static size_t
-tag(struct out *o, const char *s, size_t n, size_t end)
+skip_content(struct out *o, const char *s, size_t end, size_t n,
+    const char *name)
+{
+	size_t skip = n;
+
+	if (ascii_casecmp(name, "head") == 0) {
+		/* broken mail often never closes <head>: <body> ends it too */
+		skip = next_needle(o, s, end, n, END_HEAD);
+		if (next_needle(o, s, end, n, BODY) < skip)
+			skip = o->found[BODY];
+	} else if (ascii_casecmp(name, "script") == 0)
+		skip = next_needle(o, s, end, n, END_SCRIPT);
+	else if (ascii_casecmp(name, "style") == 0)
+		skip = next_needle(o, s, end, n, END_STYLE);
+	else if (ascii_casecmp(name, "title") == 0)
+		skip = next_needle(o, s, end, n, END_TITLE);
+	return skip < n ? skip : end;
+}
+
+/*
+ * Act on the tag at s[at]; returns where to go on, which for <head>,
+ * <script>, <style> and <title> is past their content.
+ */
+static size_t
+tag(struct out *o, const char *s, size_t at, size_t n)
 {
 	char name[16];
-	size_t i = 1, k = 0, skip;
+	size_t end = tag_end(s, at, n), i = at + 1, k = 0;
 	int closing = 0;
 
-	if (i < n && s[i] == '/')
+	if (i < end && s[i] == '/')
 		closing = 1, i++;
 	while (i < end && is_alnum(s[i]) && k + 1 < sizeof name)
 		name[k++] = s[i++];
 	name[k] = '\0';
-	if (!closing && (ascii_casecmp(name, "style") == 0 ||
-	    ascii_casecmp(name, "script") == 0 ||
-	    ascii_casecmp(name, "title") == 0)) {
-		char close[sizeof name + 2];
-
-		snprintf(close, sizeof close, "</%s", name);
-		skip = end + find_ci(s + end, n - end, close);
-		/* never closed: rather show too much than lose the mail */
-		return skip < n ? skip : end;
-	}
-	if (!closing && ascii_casecmp(name, "head") == 0) {
-		/* broken mail often never closes <head>: <body> ends it too */
-		size_t h = find_ci(s + end, n - end, "</head");
-		size_t b = find_ci(s + end, n - end, "<body");
-
-		skip = end + (h < b ? h : b);
-		return skip < n ? skip : end;
-	}
+	if (!closing && k > 0)
+		end = skip_content(o, s, end, n, name);
 	if (ascii_casecmp(name, "blockquote") == 0) {
 		out_break(o, 1);
 		if (closing && o->quote > 0)
@@ -317,9 +342,11 @@ tag(struct out *o, const char *s, size_t n, size_t end)
 char *
 html_to_text(const char *s, size_t n)
 {
-	struct out o = { { 0 }, 0, 0, 0, 0, 1 };
+	struct out o = { { 0 }, 0, 0, 0, 0, 1, { 0 } };
 	size_t i = 0, j;
 
+	for (int k = 0; k < NEEDLES; k++)
+		o.found[k] = SIZE_MAX;
 	while (i < n) {
 		if (s[i] != '<') {
 			j = i + 1;
@@ -328,11 +355,12 @@ html_to_text(const char *s, size_t n)
 			text_run(&o, s + i, j - i);
 			i = j;
 		} else if (n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
-			j = find_ci(s + i + 4, n - i - 4, "-->");
-			i += 4 + (j < n - i - 4 ? j + 3 : j);
+			/* unclosed, it runs to the end: linear either way */
+			j = find_ci(s, i + 4, n, "-->");
+			i = j < n ? j + 3 : n;
 		} else if (i + 1 < n && (is_alnum(s[i + 1]) ||
 		    s[i + 1] == '/' || s[i + 1] == '!' || s[i + 1] == '?')) {
-			i += tag(&o, s + i, n - i, tag_end(s + i, n - i));
+			i = tag(&o, s, i, n);
 		} else {
 			text_run(&o, s + i, 1);
 			i++;

@@ -6,11 +6,13 @@
 
 /*
  * Turn the UTF-8 HTML s[0..n) into plain text with LF line ends:
- * <head>, <style>, <script> and comments are dropped, block elements
- * (<br>, <p>, <div>, <li>, <tr>, headings...) break lines, character
- * references are decoded, and every line inside <blockquote> is
- * prefixed with "> " so it reads as quoted text. Never fails; the
- * result is valid UTF-8 and owned by the caller.
+ * comments and the content of <head>, <style>, <script> and <title>
+ * are dropped (unless never closed), block elements (<br>, <p>,
+ * <div>, <li>, <tr>, headings...) break lines, white space collapses,
+ * character references are decoded, and every line inside
+ * <blockquote> starts with ">" markers and a space so that it reads
+ * as quoted text. Linear in n. Never fails; the result is valid UTF-8
+ * (given valid UTF-8) and owned by the caller.
  */
 char	*html_to_text(const char *s, size_t n);
 

@@ -20,13 +20,15 @@
 #define MAX_RCPT	1000
 #define MAX_ADDR_FIELD	(64 * 1024)
 
+/* For a caller passing no limits, which message.h does not invite. */
 #define DEFAULT_DEPTH	20
 #define DEFAULT_TEXT	(1024 * 1024)
 
 struct field {
-	char	*name;
-	struct buf value;	/* decoded occurrences joined by "\n" */
-	char	*raw;		/* first occurrence, undecoded */
+	char		*name;
+	struct buf	 value;	/* decoded occurrences joined by "\n" */
+	char		**raw;	/* each occurrence undecoded, in order */
+	size_t		 nraw;
 };
 
 struct message {
@@ -126,11 +128,13 @@ field_add(struct message *m, const char *name, const char *raw)
 		f = &m->fields[m->nfields++];
 		memset(f, 0, sizeof *f);
 		f->name = xstrdup(name);
-		f->raw = xstrdup(raw);
 	} else
 		buf_addc(&f->value, '\n');
 	buf_adds(&f->value, v);
 	free(v);
+	if (f->nraw % 8 == 0)
+		f->raw = xrealloc(f->raw, (f->nraw + 8) * sizeof *f->raw);
+	f->raw[f->nraw++] = xstrdup(raw);
 }
 
 /*
@@ -178,7 +182,7 @@ mime_source(const struct message *m, const char *body, size_t blen,
 		if (ascii_ncasecmp(f->name, "content-", 8) != 0 &&
 		    ascii_casecmp(f->name, "mime-version") != 0)
 			continue;
-		buf_printf(&b, "%s: %s\n", f->name, f->raw);
+		buf_printf(&b, "%s: %s\n", f->name, f->raw[0]);
 	}
 	buf_addc(&b, '\n');
 	buf_add(&b, body, blen);
@@ -186,12 +190,13 @@ mime_source(const struct message *m, const char *body, size_t blen,
 	return buf_steal(&b);
 }
 
+/* The i-th occurrence of field name, undecoded; NULL past the last. */
 static const char *
-raw_header(const struct message *m, const char *name)
+raw_header(const struct message *m, const char *name, size_t i)
 {
 	const struct field *f = field_find(m, name);
 
-	return f ? f->raw : NULL;
+	return f && i < f->nraw ? f->raw[i] : NULL;
 }
 
 /* A copy of s[0..n) that is valid UTF-8 whatever the bytes. */
@@ -212,17 +217,20 @@ addr_stop(char c)
 
 /*
  * The next address in a field too broken for libetpan: the inside of
- * "<x@y>", else a bare token holding '@'. *pos moves past it; NULL
- * when there is none.
+ * "<x@y>", else a bare token holding '@', its local part perhaps
+ * quoted. *pos moves past it; NULL when there is none.
  */
 static char *
 scan_addr(const char *s, size_t *pos)
 {
-	const char *p = s + *pos, *at, *b, *e;
+	const char *p = s + *pos, *at, *b, *e, *q;
 
 	while ((at = strchr(p, '@')) != NULL) {
 		for (b = at; b > s && !addr_stop(b[-1]); b--)
 			;
+		if (b == at && at > p && at[-1] == '"' &&
+		    (q = memrchr(p, '"', (size_t)(at - 1 - p))) != NULL)
+			b = q;
 		for (e = at + 1; !addr_stop(*e); e++)
 			;
 		*pos = (size_t)(e - s);
@@ -393,18 +401,24 @@ parse_from(struct message *m, const char *raw)
 	}
 }
 
-/* The inside of the first <...> of a decoded value, else all of it. */
+/*
+ * The first value of field name (repeated, the one on top counts),
+ * decoded: what is inside its first <...>, else all of it, trimmed.
+ * NULL when there is no such field.
+ */
 static char *
-angle_inside(const char *v)
+first_inside(const struct message *m, const char *name)
 {
-	const char *lt = strchr(v, '<'), *gt;
-	char *s;
+	const char *v = message_header(m, name), *lt, *gt;
+	size_t n;
 
-	if (lt != NULL && (gt = strchr(lt, '>')) != NULL)
-		s = xstrndup(lt + 1, (size_t)(gt - lt - 1));
-	else
-		s = xstrdup(v);
-	return str_trim(s);
+	if (v == NULL)
+		return NULL;
+	n = strcspn(v, "\n");
+	if ((lt = memchr(v, '<', n)) != NULL &&
+	    (gt = memchr(lt, '>', n - (size_t)(lt - v))) != NULL)
+		return str_trim(xstrndup(lt + 1, (size_t)(gt - lt - 1)));
+	return str_trim(xstrndup(v, n));
 }
 
 static void
@@ -415,28 +429,18 @@ parse_addresses(struct message *m)
 	};
 	const char *v;
 
-	if ((v = raw_header(m, "From")) != NULL)
+	if ((v = raw_header(m, "From", 0)) != NULL)
 		parse_from(m, v);
-	if ((v = message_header(m, "Return-Path")) != NULL) {
-		/* a repeated field keeps its first value, the one on top */
-		char *first = xstrndup(v, strcspn(v, "\n"));
-
-		m->return_path = angle_inside(first);
-		free(first);
-	}
-	if ((v = message_header(m, "Message-ID")) != NULL) {
-		char *first = xstrndup(v, strcspn(v, "\n"));
-
-		m->id = angle_inside(first);
-		free(first);
-		if (*m->id == '\0') {
-			free(m->id);
-			m->id = NULL;
-		}
+	m->return_path = first_inside(m, "Return-Path");
+	if ((m->id = first_inside(m, "Message-ID")) != NULL &&
+	    *m->id == '\0') {
+		free(m->id);
+		m->id = NULL;
 	}
 	for (size_t i = 0; i < sizeof rcpt_fields / sizeof rcpt_fields[0];
 	    i++)
-		if ((v = raw_header(m, rcpt_fields[i])) != NULL)
+		for (size_t k = 0; (v = raw_header(m, rcpt_fields[i], k)) !=
+		    NULL; k++)
 			add_rcpt_field(m, v);
 }
 
@@ -474,14 +478,17 @@ struct message *
 message_parse(const char *buf, size_t len, const struct message_limits *lim)
 {
 	struct message *m = xcalloc(1, sizeof *m);
+	struct message_limits l = { DEFAULT_DEPTH, DEFAULT_TEXT, NULL };
 	struct mime_parts parts;
 	const char *v;
 	char *s, *src;
 	size_t n, body, srclen;
 
+	if (lim != NULL)
+		l = *lim;
 	m->budget = MIME_MAX_ICONV;
 	s = normalise(buf, len, &n);
-	n = mime_defuse(s, n, lim ? lim->max_depth : DEFAULT_DEPTH);
+	n = mime_defuse(s, n, l.max_depth);
 	s[n] = '\0';
 	body = parse_header(m, s, n);
 	parse_addresses(m);
@@ -490,8 +497,7 @@ message_parse(const char *buf, size_t len, const struct message_limits *lim)
 
 	src = mime_source(m, s + body, n - body, &srclen);
 	free(s);
-	mime_parse_parts(src, srclen, lim ? lim->max_depth : DEFAULT_DEPTH,
-	    &parts);
+	mime_parse_parts(src, srclen, l.max_depth, &parts);
 	free(src);
 	m->type = parts.type;
 	m->report = parts.report;
@@ -500,9 +506,9 @@ message_parse(const char *buf, size_t len, const struct message_limits *lim)
 		free(parts.text);
 	} else
 		m->text = parts.text;
-	utf8_cut(m->text, lim ? lim->max_text : DEFAULT_TEXT);
+	utf8_cut(m->text, l.max_text);
 	ensure_utf8(&m->text);
-	m->body = strip_text(m->text, lim ? lim->footer : NULL);
+	m->body = strip_text(m->text, l.footer);
 	ensure_utf8(&m->body);
 	return m;
 }
@@ -515,6 +521,8 @@ message_free(struct message *m)
 	for (size_t i = 0; i < m->nfields; i++) {
 		free(m->fields[i].name);
 		buf_free(&m->fields[i].value);
+		for (size_t k = 0; k < m->fields[i].nraw; k++)
+			free(m->fields[i].raw[k]);
 		free(m->fields[i].raw);
 	}
 	free(m->fields);

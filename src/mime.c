@@ -1,4 +1,4 @@
-/* mime.c — transfer, charset and RFC 2047 decoding of mail text to UTF-8. */
+/* mime.c — MIME structure, transfer and charset decoding: mail text as UTF-8. */
 #include "config.h"
 
 #include <errno.h>
@@ -63,6 +63,22 @@ static const struct {
 	{ "tis-620",		"cp874" },
 	{ "iso-8859-11",	"cp874" },
 };
+
+size_t
+mime_casefind(const char *s, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+	int c0 = needle[0] | 0x20;
+
+	/*
+	 * A cheap first-byte test: | 0x20 folds ASCII case, and what it
+	 * lets through besides is weeded out by the full comparison.
+	 */
+	for (size_t i = 0; i + k <= n; i++)
+		if ((s[i] | 0x20) == c0 && ascii_ncasecmp(s + i, needle, k) == 0)
+			return i;
+	return n;
+}
 
 void
 mime_put_cp(struct buf *b, unsigned long cp)
@@ -504,18 +520,6 @@ mime_header_decode(const char *s, size_t n, int *budget)
 	return str_trim(buf_steal(&out));
 }
 
-/* Case-insensitive ASCII search in s[0..n); NULL when absent. */
-static char *
-mem_casestr(char *s, size_t n, const char *needle)
-{
-	size_t k = strlen(needle);
-
-	for (size_t i = 0; i + k <= n; i++)
-		if (ascii_ncasecmp(s + i, needle, k) == 0)
-			return s + i;
-	return NULL;
-}
-
 /*
  * How many levels of nesting libetpan would open for a Content-Type
  * value: a multipart one, two for multipart/digest (whose parts are
@@ -538,9 +542,9 @@ composite_levels(const char *v, size_t n, char **boundary, int *message)
 	*message = 0;
 	if (mailmime_content_parse(s, len, &idx, &ct) != MAILIMF_NO_ERROR ||
 	    ct == NULL) {
-		if (mem_casestr(s, len, "multipart"))
-			levels = mem_casestr(s, len, "digest") ? 2 : 1;
-		else if (mem_casestr(s, len, "message"))
+		if (mime_casefind(s, len, "multipart") < len)
+			levels = mime_casefind(s, len, "digest") < len ? 2 : 1;
+		else if (mime_casefind(s, len, "message") < len)
 			levels = *message = 1;
 		goto out;
 	}
@@ -565,15 +569,14 @@ static void
 defuse_field(char *s, size_t n)
 {
 	static const char *const names[] = { "multipart", "message" };
-	char *hit, *end = s + n;
+	size_t at, k;
 
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		size_t k = strlen(names[i]);
-
-		for (char *p = s; (hit = mem_casestr(p, (size_t)(end - p),
-		    names[i])) != NULL; p = hit + k) {
-			memset(hit, 'x', k);
-			hit[1] = '-';
+		k = strlen(names[i]);
+		for (at = 0; (at += mime_casefind(s + at, n - at,
+		    names[i])) < n; at += k) {
+			memset(s + at, 'x', k);
+			s[at + 1] = '-';
 		}
 	}
 }
@@ -1017,14 +1020,4 @@ mime_parse_parts(const char *buf, size_t len, int max_depth,
 		out->text = xstrdup("");
 	if (root != NULL)
 		mailmime_free(root);
-}
-
-void
-mime_parts_free(struct mime_parts *p)
-{
-	if (p == NULL)
-		return;
-	free(p->type);
-	free(p->text);
-	memset(p, 0, sizeof *p);
 }

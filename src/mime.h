@@ -1,4 +1,4 @@
-/* mime.h — transfer, charset and RFC 2047 decoding of mail text to UTF-8. */
+/* mime.h — MIME structure, transfer and charset decoding: mail text as UTF-8. */
 #ifndef MAILOPT_MIME_H
 #define MAILOPT_MIME_H
 
@@ -6,10 +6,17 @@
 
 struct buf;
 
+/* Where needle first occurs in s[0..n), ASCII case ignored; n if nowhere. */
+size_t	 mime_casefind(const char *s, size_t n, const char *needle);
+
 /* Append cp as UTF-8; 0, surrogates and cp > 0x10ffff give U+FFFD. */
 void	 mime_put_cp(struct buf *b, unsigned long cp);
 
-/* Charset converters one message may load (see mime_header_decode). */
+/*
+ * Charset converters one message may load (see mime_header_decode).
+ * The last few loaded stay open for the life of the process, which
+ * must convert from one thread only.
+ */
 #define MIME_MAX_ICONV	32
 
 /*
@@ -56,23 +63,22 @@ struct mime_parts {
 	char	*type;		/* top "type/subtype", lowercase */
 	int	 report;	/* a delivery, read or abuse report */
 	char	*text;		/* readable part, UTF-8, LF ends */
-	int	 html;		/* text is HTML: no text/plain part */
+	int	 html;		/* text is HTML: no usable text/plain */
 };
 
 /*
  * Walk the MIME structure of the whole message buf[0..len) (LF line
  * ends, passed through mime_defuse with the same max_depth) and fill
  * out; parts inside more than max_depth multiparts and messages are
- * not looked at. buf is only read during the call. The text
- * is the first text/plain part, else (or when that is blank) the
- * first text/html one; parts of forwarded messages (message/rfc822)
- * and attachments are never chosen. Only the parts read are
+ * not looked at. buf is only read during the call. The text is the
+ * first text/plain part, else (or when that is blank) the first
+ * text/html one; parts of forwarded messages (message/rfc822) and
+ * attachments are never chosen. Only the parts read are
  * transfer-decoded, converted to UTF-8 and unflowed (format=flowed).
- * Every member of out is set, even on garbage; free them with
- * mime_parts_free.
+ * Every member of out is set, even on garbage; the caller owns and
+ * frees out->type and out->text.
  */
 void	 mime_parse_parts(const char *buf, size_t len, int max_depth,
 	    struct mime_parts *out);
-void	 mime_parts_free(struct mime_parts *p);
 
 #endif

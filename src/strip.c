@@ -146,6 +146,15 @@ struct line {
 };
 
 static int
+is_blank(const struct line *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->s[i] != ' ' && l->s[i] != '\t')
+			return 0;
+	return 1;
+}
+
+static int
 is_quote(const struct line *l)
 {
 	return l->n > 0 && l->s[0] == '>';
@@ -158,12 +167,15 @@ is_signature(const struct line *l)
 	    (l->n == 2 && memcmp(l->s, "--", 2) == 0);
 }
 
-/* An attribution starting at line i, perhaps wrapped over a few. */
-static int
+/*
+ * An attribution starting at line i, perhaps wrapped over a few:
+ * the number of lines it takes, 0 if there is none.
+ */
+static size_t
 is_attribution(const struct line *l, size_t i, size_t nl)
 {
 	struct buf j = { 0 };
-	int hit = 0;
+	size_t hit = 0;
 
 	if (l[i].n > ATTRIB_MAX || !match(builtin[RE_ATTRIB_START], l[i].s,
 	    l[i].n))
@@ -177,8 +189,10 @@ is_attribution(const struct line *l, size_t i, size_t nl)
 		buf_add(&j, l[k].s, l[k].n);
 		if (j.len > ATTRIB_MAX)
 			break;
-		if ((hit = match(builtin[RE_ATTRIB], buf_str(&j), j.len)))
+		if (match(builtin[RE_ATTRIB], buf_str(&j), j.len)) {
+			hit = k - i + 1;
 			break;
+		}
 	}
 	buf_free(&j);
 	return hit;
@@ -201,9 +215,26 @@ is_cut(const struct line *l, size_t i, size_t nl, const pcre2_code *fre)
 {
 	return is_signature(&l[i]) ||
 	    match(builtin[RE_MARKER], l[i].s, l[i].n) ||
-	    is_attribution(l, i, nl) ||
+	    is_attribution(l, i, nl) != 0 ||
 	    is_outlook_block(l, i, nl) ||
 	    match(fre, l[i].s, l[i].n);
+}
+
+/*
+ * Lines an attribution takes when what it introduces is quoted with
+ * '>': then only the attribution and the quote go, and a reply written
+ * below them is still the sender's. 0 otherwise.
+ */
+static size_t
+quote_attribution(const struct line *l, size_t i, size_t nl)
+{
+	size_t span = is_attribution(l, i, nl), k;
+
+	if (span == 0)
+		return 0;
+	for (k = i + span; k < nl && is_blank(&l[k]); k++)
+		;
+	return k < nl && is_quote(&l[k]) ? span : 0;
 }
 
 static struct line *
@@ -228,15 +259,6 @@ split_lines(const char *text, size_t *nl)
 	return l;
 }
 
-static int
-is_blank(const struct line *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (l->s[i] != ' ' && l->s[i] != '\t')
-			return 0;
-	return 1;
-}
-
 char *
 strip_text(const char *text, const char *footer)
 {
@@ -252,7 +274,17 @@ strip_text(const char *text, const char *footer)
 		buf_adds(&out, text);
 		goto out;
 	}
-	for (i = 0; i < nl && !is_cut(l, i, nl, fre); i++) {
+	for (i = 0; i < nl; i++) {
+		size_t span = quote_attribution(l, i, nl);
+
+		if (span != 0) {
+			for (size_t k = 0; k < span; k++)
+				l[i + k].s = NULL;
+			i += span - 1;
+			continue;
+		}
+		if (is_cut(l, i, nl, fre))
+			break;
 		if (is_quote(&l[i]))
 			l[i].s = NULL;	/* inline replies keep the rest */
 		else if (!is_blank(&l[i])) {

