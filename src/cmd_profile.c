@@ -111,45 +111,30 @@ import(const struct conf *c, const char *path)
 	struct csv *csv = NULL;
 	struct buf data = { 0 };
 	struct profile p = { 0 };
-	int map[NCOLS], fd = -1, over, rc, seen[NCOLS] = { 0 };
-	char **f;
+	int map[NCOLS], over, rc, has_email = 0;
+	char **f, *bad = NULL;
 	size_t nf, ncols = 0, count = 0;
 	const char *why;
 
-	if (strcmp(path, "-") == 0)
-		fd = STDIN_FILENO;
-	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		mo_warn_errno("%s", path);
-		return EX_NOINPUT;
-	}
-	if (read_fd_capped(fd, MAX_IMPORT, &data, &over) == -1 || over) {
-		mo_warn("%s: cannot read%s", path, over ? ": too large" : "");
+	if ((rc = read_path_capped(path, MAX_IMPORT, &data, &over)) != 0)
+		goto out;
+	if (over) {
+		mo_warn("%s: too large", path);
 		rc = EX_IOERR;
 		goto out;
 	}
 	csv = csv_new(buf_str(&data), data.len);
-	if ((rc = csv_read(csv, &f, &nf)) <= 0) {
-		mo_warn("%s: %s", path, rc < 0 ? csv_error(csv) : "empty file, no header line");
+	if ((rc = csv_read(csv, &f, &nf)) <= 0 ||
+	    (bad = csv_header(f, nf, columns, NCOLS, map)) != NULL) {
+		mo_warn("%s:1: %s", path, rc < 0 ? csv_error(csv) :
+		    rc == 0 ? "empty file, no header line" : bad);
 		rc = EX_DATAERR;
 		goto out;
 	}
-	for (size_t i = 0; i < nf; i++) {
-		int k;
-
-		for (k = 0; k < NCOLS; k++)
-			if (strcmp(str_trim(f[i]), columns[k]) == 0)
-				break;
-		if (k == NCOLS || seen[k]) {
-			mo_warn("%s:1: %s column: %s", path,
-			    k == NCOLS ? "unknown" : "repeated", f[i]);
-			rc = EX_DATAERR;
-			goto out;
-		}
-		seen[k] = 1;
-		map[i] = k;
-	}
 	ncols = nf;
-	if (!seen[C_EMAIL]) {
+	for (size_t i = 0; i < nf; i++)
+		has_email |= map[i] == C_EMAIL;
+	if (!has_email) {
 		mo_warn("%s:1: no email column", path);
 		rc = EX_DATAERR;
 		goto out;
@@ -184,12 +169,11 @@ rollback:
 	store_rollback(s);
 	mo_warn("%s: nothing imported", path);
 out:
+	free(bad);
 	profile_clear(&p);
 	csv_free(csv);
 	buf_free(&data);
 	store_free(s);
-	if (fd > STDIN_FILENO)
-		close(fd);
 	return rc;
 }
 

@@ -22,48 +22,6 @@ enum col { C_COUNTRY, C_NAME, C_EMAIL, NCOLS };
 
 static const char *const columns[NCOLS] = { "country", "name", "email" };
 
-/* The whole of path ("-": standard input) into data; 0 or an exit code, said. */
-static int
-slurp(const char *path, struct buf *data)
-{
-	int fd = STDIN_FILENO, over, rc = 0;
-
-	if (strcmp(path, "-") != 0 &&
-	    (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		mo_warn_errno("%s", path);
-		return EX_NOINPUT;
-	}
-	if (read_fd_capped(fd, MAX_IMPORT, data, &over) == -1 || over) {
-		mo_warn("%s: cannot read%s", path, over ? ": too large" : "");
-		rc = EX_IOERR;
-	}
-	if (fd != STDIN_FILENO)
-		close(fd);
-	return rc;
-}
-
-/* map[i]: the column of header field i. Every column exactly once. */
-static const char *
-header(char **f, size_t nf, int map[NCOLS])
-{
-	int seen[NCOLS] = { 0 };
-
-	if (nf != NCOLS)
-		return "the header must name country, name and email";
-	for (size_t i = 0; i < nf; i++) {
-		int k;
-
-		for (k = 0; k < NCOLS; k++)
-			if (strcmp(str_trim(f[i]), columns[k]) == 0)
-				break;
-		if (k == NCOLS || seen[k])
-			return "the header must name country, name and email";
-		seen[k] = 1;
-		map[i] = k;
-	}
-	return NULL;
-}
-
 /* The record as a reseller (borrowing f); NULL, or why it is bad. */
 static const char *
 row(char **f, size_t nf, const int map[NCOLS], struct reseller *r)
@@ -98,18 +56,24 @@ import(const struct conf *c, const char *path)
 	struct csv *csv = NULL;
 	struct buf data = { 0 };
 	struct reseller r;
-	int map[NCOLS], rc;
+	int map[NCOLS], rc, over;
 	const char *why;
 	size_t nf, count = 0;
-	char **f;
+	char **f, *bad = NULL;
 
-	if ((rc = slurp(path, &data)) != 0)
+	if ((rc = read_path_capped(path, MAX_IMPORT, &data, &over)) != 0)
 		goto out;
+	if (over) {
+		mo_warn("%s: too large", path);
+		rc = EX_IOERR;
+		goto out;
+	}
 	csv = csv_new(buf_str(&data), data.len);
-	if ((rc = csv_read(csv, &f, &nf)) <= 0 ||
-	    (why = header(f, nf, map)) != NULL) {
+	if ((rc = csv_read(csv, &f, &nf)) <= 0 || nf != NCOLS ||
+	    (bad = csv_header(f, nf, columns, NCOLS, map)) != NULL) {
 		mo_warn("%s:1: %s", path, rc < 0 ? csv_error(csv) :
-		    rc == 0 ? "empty file, no header line" : why);
+		    rc == 0 ? "empty file, no header line" : bad ? bad :
+		    "the header must name country, name and email");
 		rc = EX_DATAERR;
 		goto out;
 	}
@@ -142,6 +106,7 @@ rollback:
 	store_rollback(s);
 	mo_warn("%s: nothing imported", path);
 out:
+	free(bad);
 	csv_free(csv);
 	buf_free(&data);
 	store_free(s);

@@ -58,23 +58,11 @@ explain(const struct conf *c, const char *path)
 	struct message_limits lim = { 20, 1024 * 1024, c->newsletter_footer };
 	struct rule_hit hit;
 	struct buf in = { 0 };
-	int fd, over = 0, rc;
+	int over = 0, rc;
 
 	if ((rc = open_rules(c, &r)) != 0)
 		goto out;
-	if ((fd = strcmp(path, "-") == 0 ? STDIN_FILENO :
-	    open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		mo_warn_errno("%s", path);
-		rc = EX_NOINPUT;
-		goto out;
-	}
-	if (read_fd_capped(fd, c->max_message_size, &in, &over) == -1) {
-		mo_warn_errno("%s", path);
-		rc = EX_IOERR;
-	}
-	if (fd != STDIN_FILENO)
-		close(fd);
-	if (rc != 0)
+	if ((rc = read_path_capped(path, c->max_message_size, &in, &over)) != 0)
 		goto out;
 	if (over)
 		printf("message larger than max_message_size (%zu): ignored\n",

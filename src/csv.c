@@ -156,3 +156,23 @@ csv_field(struct buf *b, const char *s)
 	}
 	buf_addc(b, '"');
 }
+
+char *
+csv_header(char **fields, size_t n, const char *const *names, int nnames,
+    int *map)
+{
+	for (size_t i = 0; i < n; i++) {
+		int k;
+
+		for (k = 0; k < nnames; k++)
+			if (strcmp(str_trim(fields[i]), names[k]) == 0)
+				break;
+		if (k == nnames)
+			return xasprintf("unknown column: %s", fields[i]);
+		for (size_t j = 0; j < i; j++)
+			if (map[j] == k)
+				return xasprintf("repeated column: %s", fields[i]);
+		map[i] = k;
+	}
+	return NULL;
+}

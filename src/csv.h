@@ -23,6 +23,15 @@ int		 csv_read(struct csv *r, char ***fields, size_t *n);
 size_t		 csv_line(const struct csv *r);
 const char	*csv_error(const struct csv *r);
 
+/*
+ * Map a header record onto known column names: map[i] is the index in
+ * names of field i (fields are trimmed in place). Returns NULL, or why
+ * the header is bad ("unknown column: X", "repeated column: X") in a
+ * string the caller frees.
+ */
+char		*csv_header(char **fields, size_t n, const char *const *names,
+		    int nnames, int *map);
+
 /* Append s as one field, quoted when it needs to be (NULL: empty). */
 void		 csv_field(struct buf *b, const char *s);
 

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -272,6 +273,25 @@ write_all(int fd, const void *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+int
+read_path_capped(const char *path, size_t cap, struct buf *out, int *over)
+{
+	int fd = STDIN_FILENO, rc = 0;
+
+	if (strcmp(path, "-") != 0 &&
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		mo_warn_errno("%s", path);
+		return EX_NOINPUT;
+	}
+	if (read_fd_capped(fd, cap, out, over) == -1) {
+		mo_warn_errno("%s", path);
+		rc = EX_IOERR;
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return rc;
 }
 
 static int

@@ -60,6 +60,14 @@ int	 read_fd_capped(int fd, size_t cap, struct buf *out, int *over);
 /* write(2) all of p[0..n), through EINTR and short writes; 0, or -1 with errno set. */
 int	 write_all(int fd, const void *p, size_t n);
 
+/*
+ * read_fd_capped on the file at path ("-": standard input), saying
+ * what went wrong. Returns 0, EX_NOINPUT when it cannot be opened, or
+ * EX_IOERR when it cannot be read.
+ */
+int	 read_path_capped(const char *path, size_t cap, struct buf *out,
+	    int *over);
+
 /* ASCII case helpers; they never touch bytes >= 0x80. */
 int	 ascii_casecmp(const char *a, const char *b);
 int	 ascii_ncasecmp(const char *a, const char *b, size_t n);

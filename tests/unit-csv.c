@@ -1,6 +1,7 @@
 /* unit-csv.c — RFC 4180 reading and writing. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "csv.h"
@@ -70,6 +71,25 @@ test_write(void)
 	buf_free(&b);
 }
 
+static void
+test_header(void)
+{
+	static const char *const names[] = { "email", "name", "country" };
+	char f1[] = " name ", f2[] = "email", f3[] = "emial", f4[] = "name";
+	char *ok_fields[] = { f1, f2 }, *bad[] = { f3 }, *twice[] = { f1, f4 };
+	int map[3];
+	char *why;
+
+	ok(csv_header(ok_fields, 2, names, 3, map) == NULL &&
+	    map[0] == 1 && map[1] == 0, "header: columns in any order, trimmed");
+	why = csv_header(bad, 1, names, 3, map);
+	is_str(why, "unknown column: emial", "header: an unknown column is named");
+	free(why);
+	why = csv_header(twice, 2, names, 3, map);
+	is_str(why, "repeated column: name", "header: a repeated column is named");
+	free(why);
+}
+
 int
 main(void)
 {
@@ -77,5 +97,6 @@ main(void)
 	test_errors();
 	test_bom();
 	test_write();
+	test_header();
 	return tap_done();
 }
