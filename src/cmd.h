@@ -16,6 +16,7 @@ int	 cmd_filter(const struct conf *c, int argc, char **argv);
 int	 cmd_sweep(const struct conf *c, int argc, char **argv);
 int	 cmd_profile(const struct conf *c, int argc, char **argv);
 int	 cmd_rules(const struct conf *c, int argc, char **argv);
+int	 cmd_token(const struct conf *c, int argc, char **argv);
 int	 cmd_queue(const struct conf *c, int argc, char **argv);
 int	 cmd_export(const struct conf *c, int argc, char **argv);
 int	 cmd_purge(const struct conf *c, int argc, char **argv);

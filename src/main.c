@@ -45,6 +45,10 @@ static const struct command {
 	  "rules check\n"
 	  "rules explain FILE\n"
 	  "    Validate the rules, or show how one message is read and classified.\n" },
+	{ "token", cmd_token,
+	  "token EMAIL\n"
+	  "    Print the sales+TOKEN@ address of that profile, for List-Unsubscribe:\n"
+	  "    mail to it names the profile and proves it, opt-ins included.\n" },
 	{ "queue", cmd_queue,
 	  "queue list [--json]\n"
 	  "queue show ID\n"

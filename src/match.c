@@ -6,6 +6,7 @@
 
 #include "message.h"
 #include "match.h"
+#include "token.h"
 #include "util.h"
 
 /* Cap on addresses looked up from one text, against mail that lists thousands. */
@@ -106,14 +107,44 @@ scan_one(const char *addr, void *arg)
 	return 0;
 }
 
+/* The profile whose valid token a recipient address carries. */
+static int
+find_token(struct store *s, const struct message *msg, const struct token *tok,
+    struct profile *p, int *found)
+{
+	const char *r;
+	char *t;
+	int64_t id;
+	int ok, rc = 0;
+
+	*found = 0;
+	for (size_t i = 0; tok && !*found && (r = message_rcpt(msg, i)); i++) {
+		if ((t = token_from_address(r)) == NULL)
+			continue;
+		ok = token_check(tok, t, &id);
+		free(t);
+		if (ok && (rc = store_profile_get(s, id, p, found)) != 0)
+			break;
+	}
+	return rc;
+}
+
 int
-match_find(struct store *s, const struct message *msg, struct match *m)
+match_find(struct store *s, const struct message *msg, const struct token *tok,
+    struct match *m)
 {
 	struct body_scan b = { .store = s, .msg = msg };
 	const char *from = message_from(msg);
 	int found = 0, rc = 0;
 
 	memset(m, 0, sizeof *m);
+	if ((rc = find_token(s, msg, tok, &m->profile, &found)) != 0)
+		goto out;
+	if (found) {
+		m->how = MATCH_TOKEN;
+		m->candidates = 1;
+		goto out;
+	}
 	if (from && (rc = store_profile_find(s, from, &m->profile, &found)) != 0)
 		goto out;
 	if (found) {

@@ -5,9 +5,11 @@
 #include "store.h"
 
 struct message;
+struct token;
 
 enum match_how {
 	MATCH_NONE = 0,
+	MATCH_TOKEN,		/* a recipient address carries the profile's token */
 	MATCH_FROM,		/* the From address is on file */
 	MATCH_BODY		/* an address the sender wrote belongs to it */
 };
@@ -21,14 +23,15 @@ struct match {
 };
 
 /*
- * In the SPEC's order: the From address (any of a profile's
- * addresses), then addresses written in the sender's own text when
- * they belong to exactly one profile. Addresses the message was sent
- * to are never taken for the customer's. Returns 0 (found or not:
- * see m->how) or a store error code.
+ * In the SPEC's order: a valid token in a recipient address
+ * (sales+TOKEN@, checked with tok; NULL: no tokens), the From address
+ * (any of a profile's addresses), then addresses written in the
+ * sender's own text when they belong to exactly one profile. Addresses
+ * the message was sent to are never taken for the customer's.
+ * Returns 0 (found or not: see m->how) or a store error code.
  */
 int	 match_find(struct store *s, const struct message *msg,
-	    struct match *m);
+	    const struct token *tok, struct match *m);
 /* 1 when addr (ASCII case-insensitive) is one the message was sent to. */
 int	 match_is_recipient(const struct message *msg, const char *addr);
 void	 match_clear(struct match *m);

@@ -13,6 +13,7 @@
 #include "process.h"
 #include "rules.h"
 #include "store.h"
+#include "token.h"
 #include "util.h"
 
 struct processor {
@@ -21,6 +22,7 @@ struct processor {
 	const struct rules	*rules;
 	struct message_limits	 limits;
 	struct outbox		*outbox;
+	struct token		*token;		/* NULL: no token_secret_file */
 };
 
 struct processor *
@@ -35,14 +37,22 @@ processor_new(const struct conf *c, struct store *s, const struct rules *r)
 	p->limits.max_text = 1024 * 1024;
 	p->limits.footer = c->newsletter_footer;
 	p->outbox = outbox_new(c, s);
+	/*
+	 * A secret that cannot be read only costs the token's proof:
+	 * senders are still found by address and opt-ins queued.
+	 */
+	if (c->token_secret_file && token_new(c->token_secret_file, &p->token) != 0)
+		mo_warn("tokens are not checked");
 	return p;
 }
 
 void
 processor_free(struct processor *p)
 {
-	if (p != NULL)
+	if (p != NULL) {
 		outbox_free(p->outbox);
+		token_free(p->token);
+	}
 	free(p);
 }
 
@@ -206,7 +216,7 @@ processor_run(struct processor *p, const char *buf, size_t len, int oversize,
 		goto out;
 	}
 
-	if ((rc = match_find(p->store, m, &mt)) != 0)
+	if ((rc = match_find(p->store, m, p->token, &mt)) != 0)
 		goto out;
 	if (mt.how != MATCH_NONE)
 		res->profile = xstrdup(mt.profile.email);
@@ -216,7 +226,8 @@ processor_run(struct processor *p, const char *buf, size_t len, int oversize,
 	} else if (mt.how == MATCH_NONE) {
 		res->reason = xstrdup(mt.reason);
 		rc = queue(p, buf, len, m, &mt, res);
-	} else if (action_is_optin(hit.action) && !(mt.how == MATCH_FROM &&
+	} else if (action_is_optin(hit.action) && mt.how != MATCH_TOKEN &&
+	    !(mt.how == MATCH_FROM &&
 	    process_dmarc_pass(message_header(m, "Authentication-Results"),
 	    p->conf->trusted_authserv_id))) {
 		res->reason = xstrdup("opt-in from a sender not proven by DMARC");
