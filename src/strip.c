@@ -24,21 +24,36 @@
 #define FLAGS	(PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | \
 		 PCRE2_MATCH_INVALID_UTF)
 
-/* "On ... wrote:" as mail clients write it in seven languages. */
+/*
+ * "On ... wrote:" as mail clients write it in seven languages; Apple
+ * Mail's Dutch "Op ... heeft X het volgende geschreven:" and its
+ * European Portuguese "A ..., X escreveu:" among them. Accents are
+ * optional, as some webmail drops them.
+ */
 static const char attrib_re[] =
     "^\\s*(?:"
     "on\\s.*\\swrote"
     "|am\\s.*\\sschrieb(?:\\s.*)?"
-    "|le\\s.*\\sa\\s+écrit"
-    "|el\\s.*\\sescribió"
+    "|le\\s.*\\sa\\s+[ée]crit"
+    "|el\\s.*\\sescribi[óo]"
     "|il\\s.*\\sha\\s+scritto"
     "|op\\s.*\\sschreef(?:\\s.*)?"
-    "|em\\s.*\\sescreveu"
+    "|op\\s.*\\sheeft\\s.*\\shet\\s+volgende\\s+geschreven"
+    "|(?:em|a)\\s.*\\sescreveu"
     ")\\s*:\\s*$";
 
 /* The words an attribution starts with, to try joining a wrapped one. */
 static const char attrib_start_re[] =
-    "^\\s*(?:on|am|le|el|il|op|em)\\s";
+    "^\\s*(?:on|am|le|el|il|op|em|a)\\s";
+
+/*
+ * Any line that says someone wrote what follows ("Shop wrote:", "Anna
+ * schrieb:"): an attribution only when a '>' quote follows it, since
+ * alone it may be the sender's own sentence.
+ */
+static const char said_re[] =
+    "(?:\\swrote|\\sschrieb|\\sa\\s+[ée]crit|\\sescribi[óo]|\\sha\\s+scritto"
+    "|\\sschreef|\\sescreveu)\\s*:\\s*$";
 
 /* Separators clients put above a quoted or forwarded message. */
 static const char marker_re[] =
@@ -48,22 +63,28 @@ static const char marker_re[] =
     "|message d'origine|message transféré|mensaje original"
     "|mensaje reenviado|messaggio originale|messaggio inoltrato"
     "|oorspronkelijk bericht|doorgestuurd bericht"
-    "|mensagem original|mensagem encaminhada)\\s*-{2,}"
+    "|mensagem original|mensagem encaminhada|mensagem reencaminhada"
+    "|original-?nachricht|message d[’']origine)\\s*-{2,}"
     "|(?:begin forwarded message|anfang der weitergeleiteten nachricht"
-    "|début du message réexpédié|inicio del mensaje reenviado)\\s*:"
+    "|d[ée]but du message r[ée]exp[ée]di[ée]|inicio del mensaje reenviado"
+    "|inizio messaggio inoltrato|begin doorgestuurd bericht"
+    "|in[íi]cio da mensagem (?:re)?encaminhada)\\s*:"
     ")\\s*$";
 
 /* Outlook's quoted header block: a From line, then a date line. */
 static const char from_re[] =
     "^\\s*\\*?(?:from|von|de|da|van)\\s*:\\*?\\s*\\S";
 static const char sent_re[] =
-    "^\\s*\\*?(?:sent|date|gesendet|datum|envoyé|enviado|inviato"
-    "|verzonden|data|fecha)\\s*:";
+    "^\\s*\\*?(?:sent|date|gesendet|datum|envoy[ée](?:\\s+le)?"
+    "|enviad[oa](?:\\s+el)?|inviato|verzonden|data|fecha)\\s*:\\*?\\s*\\S";
 
-enum { RE_ATTRIB, RE_ATTRIB_START, RE_MARKER, RE_FROM, RE_SENT, RE_N };
+enum {
+	RE_ATTRIB, RE_ATTRIB_START, RE_SAID, RE_MARKER, RE_FROM, RE_SENT,
+	RE_N
+};
 
 static const char *const sources[RE_N] = {
-	attrib_re, attrib_start_re, marker_re, from_re, sent_re,
+	attrib_re, attrib_start_re, said_re, marker_re, from_re, sent_re,
 };
 
 /*
@@ -198,13 +219,39 @@ is_attribution(const struct line *l, size_t i, size_t nl)
 	return hit;
 }
 
+/*
+ * A quoted header block: a From line and a date line a few lines
+ * apart, in either order (Outlook puts From first, German webmail
+ * Gesendet).
+ */
+static int
+is_rule_line(const struct line *l)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->s[i] == '_')
+			n++;
+		else if (l->s[i] != ' ' && l->s[i] != '\t')
+			return 0;
+	}
+	return n >= 10;
+}
+
 static int
 is_outlook_block(const struct line *l, size_t i, size_t nl)
 {
-	if (!match(builtin[RE_FROM], l[i].s, l[i].n))
+	int from;
+
+	/* Outlook draws a line of underscores above the block */
+	if (is_rule_line(&l[i]) && i + 1 < nl && !is_rule_line(&l[i + 1]))
+		return is_outlook_block(l, i + 1, nl);
+	from = match(builtin[RE_FROM], l[i].s, l[i].n);
+
+	if (!from && !match(builtin[RE_SENT], l[i].s, l[i].n))
 		return 0;
 	for (size_t k = i + 1; k < nl && k <= i + OUTLOOK_SPAN; k++)
-		if (match(builtin[RE_SENT], l[k].s, l[k].n))
+		if (match(builtin[from ? RE_SENT : RE_FROM], l[k].s, l[k].n))
 			return 1;
 	return 0;
 }
@@ -230,6 +277,9 @@ quote_attribution(const struct line *l, size_t i, size_t nl)
 {
 	size_t span = is_attribution(l, i, nl), k;
 
+	if (span == 0 && l[i].n <= ATTRIB_MAX && !is_quote(&l[i]) &&
+	    match(builtin[RE_SAID], l[i].s, l[i].n))
+		span = 1;
 	if (span == 0)
 		return 0;
 	for (k = i + span; k < nl && is_blank(&l[k]); k++)

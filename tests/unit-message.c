@@ -224,9 +224,8 @@ test_replies(void)
 	message_free(m);
 
 	m = load("outlook-from-sent.eml");
-	is_str(message_body(m), "Danke, passt so.\n\n"
-	    "________________________________\n",
-	    "outlook: cut at Von:/Gesendet: block");
+	is_str(message_body(m), "Danke, passt so.\n",
+	    "outlook: cut at Von:/Gesendet: block and the line above it");
 	message_free(m);
 
 	m = load("german-am-schrieb.eml");
@@ -278,6 +277,12 @@ test_strip_languages(void)
 		    "dutch" },
 		{ "Em seg., 4 de mar. de 2024 às 09:12, Shop <n@s.example> "
 		    "escreveu:", "portuguese" },
+		{ "Op 4 mrt. 2024 om 09:12 heeft Shop <n@s.example> het "
+		    "volgende geschreven:", "dutch apple mail" },
+		{ "A 4/03/2024, às 09:12, Shop <n@s.example> escreveu:",
+		    "european portuguese apple mail" },
+		{ "Le 4 mars 2024 a 09:12, Shop a ecrit :",
+		    "french without accents" },
 	};
 
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
@@ -330,6 +335,30 @@ test_strip_edges(void)
 		    "Thanks.\n", "strip: attribution and '>' quote go" },
 		{ "Thanks.\nOn Mon, Shop wrote:\nReply unsubscribe\n",
 		    "Thanks.\n", "strip: an unmarked quote is cut to the end" },
+		{ "x\nDe: Shop <n@s.example>\nEnviado el: lunes, 3 de junio\ny\n",
+		    "x\n", "strip: spanish outlook block (Enviado el:)" },
+		{ "x\nDe: Shop <n@s.example>\nEnviada: segunda-feira\ny\n",
+		    "x\n", "strip: portuguese outlook block (Enviada:)" },
+		{ "x\n\nGesendet: Montag, 3. Juni 2024 um 10:15 Uhr\n"
+		    "Von: \"Shop\" <n@s.example>\nAn: a@b\nAbmelden: Antwort\n",
+		    "x\n", "strip: german webmail block, date line first" },
+		{ "x\n\n____________________\nFrom: Shop <n@s.example>\n"
+		    "Sent: Monday\ny\n", "x\n",
+		    "strip: the line above an outlook block goes with it" },
+		{ "a\n____________________\nb\n", "a\n____________________\nb\n",
+		    "strip: a line of underscores alone stays" },
+		{ "x\nInizio messaggio inoltrato:\ny\n", "x\n",
+		    "strip: italian apple forward" },
+		{ "x\nInício da mensagem reencaminhada:\ny\n", "x\n",
+		    "strip: portuguese apple forward" },
+		{ "x\n-------- Original-Nachricht --------\ny\n", "x\n",
+		    "strip: german webmail original message" },
+		{ "Keep.\n\nShop wrote:\n> Reply unsubscribe\n\nAnd this.\n",
+		    "Keep.\n\n\nAnd this.\n",
+		    "strip: a bare \"X wrote:\" above a '>' quote goes" },
+		{ "My colleague wrote:\nunsubscribe us both\n",
+		    "My colleague wrote:\nunsubscribe us both\n",
+		    "strip: a bare \"X wrote:\" without a quote stays" },
 	};
 
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
