@@ -1,9 +1,12 @@
 /* store_db.c — what every store file shares: the connection, statements prepared once, SQLite errors as exit codes. */
 #include "config.h"
 
+#include <sys/statvfs.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sysexits.h>
 
 #include "store_db.h"
@@ -52,6 +55,28 @@ sq_finalize(struct store *s)
  * The one place SQLite results become exit codes (see store.h).
  * Prints "path: what: sqlite's message".
  */
+/*
+ * 1 when the file system holding path has no block or no inode left.
+ * SQLite retries a failed -wal creation read-only, so errno then says
+ * ENOENT, not ENOSPC: ask the file system instead.
+ */
+static int
+dir_full(const char *path)
+{
+	struct statvfs st;
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	int full;
+
+	if (slash == dir)
+		slash[1] = '\0';	/* the root directory */
+	else if (slash)
+		*slash = '\0';
+	full = statvfs(slash ? dir : ".", &st) == 0 &&
+	    (st.f_bavail == 0 || (st.f_files != 0 && st.f_favail == 0));
+	free(dir);
+	return full;
+}
+
 int
 sq_fail(struct store *s, int rc, const char *what)
 {
@@ -71,12 +96,15 @@ sq_fail(struct store *s, int rc, const char *what)
 		ex = EX_DATAERR;
 		break;
 	case SQLITE_IOERR:
-		/* ENOSPC in fsync, truncate or the shm file comes as an I/O error. */
-		err = s->db ? sqlite3_system_errno(s->db) : 0;
-		ex = rc == SQLITE_IOERR_NOMEM || err == ENOSPC || err == EDQUOT ?
-		    EX_TEMPFAIL : EX_IOERR;
-		break;
 	case SQLITE_CANTOPEN:
+		/*
+		 * A full disk shows as an I/O error (fsync, truncate, the shm
+		 * file) or as a -wal file that cannot be created.
+		 */
+		err = s->db ? sqlite3_system_errno(s->db) : 0;
+		ex = rc == SQLITE_IOERR_NOMEM || err == ENOSPC || err == EDQUOT ||
+		    dir_full(s->path) ? EX_TEMPFAIL : EX_IOERR;
+		break;
 	case SQLITE_READONLY:
 	case SQLITE_PERM:
 	case SQLITE_CORRUPT:
