@@ -84,6 +84,24 @@ normalise(const char *buf, size_t len, size_t *outlen)
 		if (i < len && buf[i] == '\n')
 			i++;
 	}
+	/*
+	 * Lines of blanks before the first field: a continuation of no
+	 * field, which libetpan would take for the end of the header.
+	 * Readers skip them (a line with nothing at all still ends it).
+	 */
+	for (;;) {
+		for (run = i; run < len && (buf[run] == ' ' || buf[run] == '\t');
+		    run++)
+			;
+		if (run == i || (run < len && buf[run] != '\r' &&
+		    buf[run] != '\n'))
+			break;
+		i = run;
+		if (i < len && buf[i] == '\r')
+			i++;
+		if (i < len && buf[i] == '\n')
+			i++;
+	}
 	while (i < len) {
 		if (lost_fold(buf + i, len - i, semi))
 			buf_addc(&b, ' ');

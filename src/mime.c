@@ -633,6 +633,36 @@ field_end(char *p, char *end)
 }
 
 /*
+ * Blank out a ';' that ends an empty parameter ("multipart/mixed;;
+ * boundary=..."), which makes libetpan reject the whole field, so
+ * that the boundary after it is still found. Quoted strings are left
+ * alone. In place, same length.
+ */
+static void
+empty_params(char *s, size_t n)
+{
+	int quoted = 0, semi = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (quoted) {
+			if (s[i] == '\\' && i + 1 < n)
+				i++;
+			else if (s[i] == '"')
+				quoted = 0;
+			continue;
+		}
+		if (s[i] == '"')
+			quoted = 1;
+		if (s[i] == ';') {
+			if (semi)
+				s[i] = ' ';
+			semi = 1;
+		} else if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n')
+			semi = 0;
+	}
+}
+
+/*
  * A Content-Type field starting the line at p: open its levels, or
  * defuse it when they would go past the cap. Returns 1 when the field
  * holds a message/rfc822, whose own header block follows its body's.
@@ -646,6 +676,7 @@ content_type_line(struct nest *ns, char *p, char *end)
 	colon = memchr(p, ':', (size_t)(fe - p));
 	if (colon == NULL)
 		return 0;
+	empty_params(colon + 1, (size_t)(fe - colon - 1));
 	levels = composite_levels(colon + 1, (size_t)(fe - colon - 1), &b,
 	    &message);
 	if (levels == 0)

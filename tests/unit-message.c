@@ -543,6 +543,39 @@ test_line_ends(void)
 	    "boundary= that lost its fold still splits the parts");
 	message_free(m);
 
+	{
+		static const char blanks[] = "   \t \r\nFrom: Ann <ann@example.com>\r\n"
+		    "Subject: hi\r\n\r\nbody\r\n";
+		static const char empty[] = "\nFrom: Ann <ann@example.com>\n\n"
+		    "body\n";
+
+		m = message_parse(blanks, sizeof blanks - 1, &lim);
+		is_str(message_from(m), "ann@example.com",
+		    "a line of blanks before the header is skipped");
+		is_str(message_text(m), "body\n", "  and the body is the body");
+		message_free(m);
+		m = message_parse(empty, sizeof empty - 1, &lim);
+		is_str(message_from(m), NULL,
+		    "an empty first line still ends the header");
+		message_free(m);
+	}
+	{
+		static const char semis[] = "From: a@example.com\n"
+		    "Content-Type: multipart/mixed;;\n"
+		    "  Boundary=\"==_ _= 12(3)\"\n\n"
+		    "--==_ _= 12(3)\nContent-Type: text/plain\n\nthe text\n"
+		    "--==_ _= 12(3)\nContent-Type: text/plain; name=\"a;;b\"\n"
+		    "Content-Disposition: attachment\n\nnot this\n"
+		    "--==_ _= 12(3)--\n";
+
+		m = message_parse(semis, sizeof semis - 1, &lim);
+		is_str(message_content_type(m), "multipart/mixed",
+		    "an empty parameter (;;) does not hide the type");
+		is_str(message_text(m), "the text",
+		    "  nor the boundary after it");
+		message_free(m);
+	}
+
 	m = load("no-body.eml");
 	is_str(message_subject(m), "only headers",
 	    "no final newline: last field kept");
