@@ -1512,6 +1512,22 @@ case("pt", "catalogo-de-novo", "optin-postal", "Catálogo",
      "Por favor, voltem a enviar-me o catálogo impresso.\n\nGonçalo", who=2, client="gmail")
 
 
+# --- more vacation notices, only their subjects say so -----------------------
+case("de", "automatische-abwesenheitsnotiz", "ignore", "Automatische Abwesenheitsnotiz: Ihr Angebot AN-241877",
+     "Ich bin bis 21.06. im Urlaub und lese keine E-Mails. Bitte streichen Sie mich nicht aus dem "
+     "Verteiler, ich melde mich danach.", who=3, client="webmail")
+case("nl", "afwezigheidsmelding", "ignore", "Afwezigheidsmelding: Nordwind News – mei 2024",
+     "Ik ben met vakantie tot 24 juni. Voor dringende zaken: inkoop@dijkstra-meettechniek.example.",
+     who=2, client="outlook")
+case("pt", "fora-do-escritorio", "ignore", "Fora do escritório: Nordwind News – maio 2024",
+     "Estou fora do escritório até dia 20. Não me enviem mais nada até lá.", who=3, client="gmail")
+case("fr", "message-absence", "ignore", "Message d'absence : Votre offre AN-241877",
+     "Je suis en congé jusqu'au 24 juin. Merci de ne plus m'écrire à cette adresse pendant ce temps.",
+     who=0, client="webmail")
+case("it", "assente", "ignore", "Assente: Nordwind News – maggio 2024",
+     "Sono in ferie fino al 21 giugno.", who=1, client="iphone")
+
+
 # ------------------------------------------------------------------ main
 
 COUNTRY = {"en": "GB", "de": "DE", "fr": "FR", "es": "ES", "it": "IT", "nl": "NL", "pt": "PT"}
