@@ -1528,6 +1528,32 @@ case("it", "assente", "ignore", "Assente: Nordwind News – maggio 2024",
      "Sono in ferie fino al 21 giugno.", who=1, client="iphone")
 
 
+# --- more other senses: receiving nothing, stock, lists that are not ours ---
+case("de", "erhalte-keine-newsletter-mehr", "review", "Newsletter kommt nicht mehr",
+     "Hallo,\n\nich erhalte seit Mai keine Newsletter mehr. Ist mein Konto gesperrt?\n\nUte Groß",
+     who=3, client="gmail")
+case("de", "keine-kataloge-mehr-auf-lager", "ignore", "Kataloge",
+     "Haben Sie keine Kataloge mehr? Wir bräuchten 20 Stück für unseren Messestand.\n\nJürgen Weiß",
+     who=0, client="outlook")
+case("de", "aus-dem-cc-nehmen", "ignore", "AW: Bestellung PO-44901",
+     "Nehmen Sie mich bitte aus dem CC, Herr Maier übernimmt ab jetzt.\n\nSabine Köhler", who=1,
+     client="outlook")
+case("de", "keine-weiteren-angebote-einholen", "-", "AW: Ihr Angebot AN-241877",
+     "Danke, wir wollen keine weiteren Angebote einholen – die Bestellung folgt morgen.\n\n"
+     "Björn Schäfer", who=2, client="outlook", quote=offer_reply("outlook"))
+case("nl", "ontvang-geen-nieuwsbrief-meer", "review", "Nieuwsbrief",
+     "Ik ontvang geen nieuwsbrief meer, klopt dat?\n\nMarieke", who=1, client="gmail")
+case("fr", "plus-de-catalogues-pour-le-salon", "-", "Catalogues pour le salon",
+     "Plus de catalogues svp, nous en voulons 50 pour le salon de Lyon.\n\nJérôme", who=2,
+     client="gmail")
+case("en", "attendee-list", "ignore", "Thursday's webinar",
+     "Please remove me from the attendee list for Thursday, I can't make it.\n\nDavid", who=4,
+     client="outlook")
+case("es", "lista-de-asistentes", "ignore", "Seminario",
+     "Sáquenme de la lista de asistentes del seminario, no podré ir.\n\nIñaki", who=3,
+     client="gmail")
+
+
 # ------------------------------------------------------------------ main
 
 COUNTRY = {"en": "GB", "de": "DE", "fr": "FR", "es": "ES", "it": "IT", "nl": "NL", "pt": "PT"}
