@@ -258,15 +258,27 @@ static int
 make_dir(const char *path)
 {
 	const char *slash = strrchr(path, '/');
-	char *dir;
+	char *dir, *p;
 	int ret = 0;
 
 	if (slash == NULL || slash == path)
 		return 0;
 	dir = xstrndup(path, (size_t)(slash - path));
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-		mo_warn_errno("%s", dir);
-		ret = EX_IOERR;
+	/* like mkdir -p: each missing level, private like the database */
+	for (p = dir + 1;; p++) {
+		int last = *p == '\0';
+
+		if (*p != '/' && !last)
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+			mo_warn_errno("%s", dir);
+			ret = EX_IOERR;
+			break;
+		}
+		if (last)
+			break;
+		*p = '/';
 	}
 	free(dir);
 	return ret;

@@ -13,6 +13,8 @@ is "$(stat -c %a "$MAILOPT_DB")" 600 "database is mode 0600"
 is "$(stat -c %a "$T/db")" 700 "its directory is mode 0700"
 is "$(sql 'PRAGMA journal_mode')" wal "database is in WAL mode"
 exits 0 "init again is harmless" mo init
+exits 0 "init makes every missing directory" mo --db "$T/a/b/c/mailopt.db" init
+is "$(stat -c %a "$T/a/b")" 700 "  each of them private"
 
 exits 64 "unknown command is a usage error" mo frobnicate
 exits 64 "missing arguments are a usage error" mo profile
