@@ -151,7 +151,9 @@ run_batch(struct sweep *sw, struct item *items, size_t n)
 		if (!destination(sw, items[i].res.outcome, &folder, &flags))
 			continue;
 		rc = maildir_move(sw->md, items[i].name, folder, flags);
-		if (rc != 0 && rc != EX_NOINPUT) {
+		if (rc == EX_NOINPUT)
+			items[i].gone = 1;	/* a sweep beside this one filed it */
+		else if (rc != 0) {
 			/* committed: the next run finishes the move */
 			items[i].res.outcome = OUTCOME_ERROR;
 		}
@@ -252,6 +254,10 @@ cmd_sweep(const struct conf *c, int argc, char **argv)
 		goto out;
 	sw.proc = processor_new(c, sw.store, r);
 	rc = sweep_all(&sw, names, n);
+	/* what another sweep took is counted there, not here */
+	n = 0;
+	for (int o = 0; o <= OUTCOME_ERROR; o++)
+		n += sw.count[o];
 	if (!sw.json)
 		printf("sweep: %zu messages: %lu applied, %lu unchanged, "
 		    "%lu queued, %lu duplicate, %lu ignored, %lu errors%s\n",
