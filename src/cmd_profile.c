@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "conf.h"
 #include "csv.h"
+#include "import.h"
 #include "json.h"
 #include "store.h"
 #include "util.h"
@@ -25,7 +26,7 @@ enum col {
 	C_PRODUCTS, C_MEMAIL, C_MPOSTAL, C_THIRD, NCOLS
 };
 
-static const char *columns[NCOLS] = {
+static const char *const columns[NCOLS] = {
 	"email", "other_emails", "name", "company", "phone", "address",
 	"country", "products", "marketing_email", "marketing_postal",
 	"third_party"
@@ -55,16 +56,13 @@ plausible_address(const char *a)
 
 /* Fill p from one record; NULL on success or the reason it is bad. */
 static const char *
-row_to_profile(char **f, size_t nf, const int *map, size_t ncols,
-    struct profile *p)
+row_to_profile(char **f, size_t nf, const int *map, struct profile *p)
 {
 	const char *v[NCOLS] = { 0 };
 	static const unsigned bits[] = { FLAG_EMAIL, FLAG_POSTAL, FLAG_THIRDPARTY };
 	char *list, *tok, *save;
 	int b;
 
-	if (nf != ncols)
-		return "wrong number of fields";
 	for (size_t i = 0; i < nf; i++)
 		v[map[i]] = f[i];
 	for (int i = 0; i < NCOLS; i++)
@@ -104,77 +102,46 @@ row_to_profile(char **f, size_t nf, const int *map, size_t ncols,
 	return NULL;
 }
 
+/* An email column is the one a profile cannot do without. */
+static const char *
+profile_header(const int *map, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (map[i] == C_EMAIL)
+			return NULL;
+	return "no email column";
+}
+
+static int
+profile_record(struct store *s, char **f, size_t nf, const int *map,
+    const char *where, void *arg)
+{
+	struct profile p = { 0 };
+	const char *why;
+	int rc;
+
+	if ((why = row_to_profile(f, nf, map, &p)) != NULL) {
+		mo_warn("%s: %s", where, why);
+		rc = EX_DATAERR;
+	} else if ((rc = store_profile_put(s, &p, "import")) != 0)
+		mo_warn("%s: profile %s not imported", where, p.email);
+	profile_clear(&p);
+	return rc;
+}
+
 static int
 import(const struct conf *c, const char *path)
 {
-	struct store *s = NULL;
-	struct csv *csv = NULL;
-	struct buf data = { 0 };
-	struct profile p = { 0 };
-	int map[NCOLS], over, rc, has_email = 0;
-	char **f, *bad = NULL;
-	size_t nf, ncols = 0, count = 0;
-	const char *why;
+	static const struct import im = {
+		.what = "profiles",
+		.columns = columns,
+		.ncolumns = NCOLS,
+		.max_size = MAX_IMPORT,
+		.header = profile_header,
+		.record = profile_record,
+	};
 
-	if ((rc = read_path_capped(path, MAX_IMPORT, &data, &over)) != 0)
-		goto out;
-	if (over) {
-		mo_warn("%s: too large", path);
-		rc = EX_IOERR;
-		goto out;
-	}
-	csv = csv_new(buf_str(&data), data.len);
-	if ((rc = csv_read(csv, &f, &nf)) <= 0 ||
-	    (bad = csv_header(f, nf, columns, NCOLS, map)) != NULL) {
-		mo_warn("%s:1: %s", path, rc < 0 ? csv_error(csv) :
-		    rc == 0 ? "empty file, no header line" : bad);
-		rc = EX_DATAERR;
-		goto out;
-	}
-	ncols = nf;
-	for (size_t i = 0; i < nf; i++)
-		has_email |= map[i] == C_EMAIL;
-	if (!has_email) {
-		mo_warn("%s:1: no email column", path);
-		rc = EX_DATAERR;
-		goto out;
-	}
-	if ((rc = open_store(c, &s)) != 0 || (rc = store_begin(s)) != 0)
-		goto out;
-	while ((rc = csv_read(csv, &f, &nf)) != 0) {
-		if (rc < 0) {
-			mo_warn("%s:%zu: %s", path, csv_line(csv), csv_error(csv));
-			rc = EX_DATAERR;
-			goto rollback;
-		}
-		if (nf == 1 && *f[0] == '\0')
-			continue;	/* blank line */
-		if ((why = row_to_profile(f, nf, map, ncols, &p)) != NULL) {
-			mo_warn("%s:%zu: %s", path, csv_line(csv), why);
-			rc = EX_DATAERR;
-			goto rollback;
-		}
-		if ((rc = store_profile_put(s, &p, "import")) != 0) {
-			mo_warn("%s:%zu: profile %s not imported", path,
-			    csv_line(csv), p.email);
-			goto rollback;
-		}
-		profile_clear(&p);
-		count++;
-	}
-	if ((rc = store_commit(s)) == 0)
-		printf("imported %zu profiles\n", count);
-	goto out;
-rollback:
-	store_rollback(s);
-	mo_warn("%s: nothing imported", path);
-out:
-	free(bad);
-	profile_clear(&p);
-	csv_free(csv);
-	buf_free(&data);
-	store_free(s);
-	return rc;
+	return import_csv(c, path, &im, NULL);
 }
 
 static void

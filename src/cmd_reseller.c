@@ -12,6 +12,7 @@
 #include "compose.h"
 #include "conf.h"
 #include "csv.h"
+#include "import.h"
 #include "store.h"
 #include "util.h"
 
@@ -24,12 +25,10 @@ static const char *const columns[NCOLS] = { "country", "name", "email" };
 
 /* The record as a reseller (borrowing f); NULL, or why it is bad. */
 static const char *
-row(char **f, size_t nf, const int map[NCOLS], struct reseller *r)
+row(char **f, size_t nf, const int *map, struct reseller *r)
 {
 	char *v[NCOLS];
 
-	if (nf != NCOLS)
-		return "wrong number of fields";
 	for (size_t i = 0; i < nf; i++)
 		v[map[i]] = str_trim(f[i]);
 	if (strlen(v[C_COUNTRY]) != 2 ||
@@ -49,68 +48,51 @@ row(char **f, size_t nf, const int map[NCOLS], struct reseller *r)
 	return NULL;
 }
 
+/* csv_header refused unknown and repeated columns: three are all three. */
+static const char *
+reseller_header(const int *map, size_t n)
+{
+	return n == NCOLS ? NULL : "the header must name country, name and email";
+}
+
+/* The file is the whole list: a country left out has no reseller any more. */
+static int
+reseller_start(struct store *s, void *arg)
+{
+	return store_reseller_clear(s);
+}
+
+static int
+reseller_record(struct store *s, char **f, size_t nf, const int *map,
+    const char *where, void *arg)
+{
+	struct reseller r;
+	const char *why;
+	int rc;
+
+	if ((why = row(f, nf, map, &r)) != NULL) {
+		mo_warn("%s: %s", where, why);
+		return EX_DATAERR;
+	}
+	if ((rc = store_reseller_add(s, &r)) == EX_DATAERR)
+		mo_warn("%s: %s has a reseller already", where, r.country);
+	return rc;
+}
+
 static int
 import(const struct conf *c, const char *path)
 {
-	struct store *s = NULL;
-	struct csv *csv = NULL;
-	struct buf data = { 0 };
-	struct reseller r;
-	int map[NCOLS], rc, over;
-	const char *why;
-	size_t nf, count = 0;
-	char **f, *bad = NULL;
+	static const struct import im = {
+		.what = "resellers",
+		.columns = columns,
+		.ncolumns = NCOLS,
+		.max_size = MAX_IMPORT,
+		.header = reseller_header,
+		.start = reseller_start,
+		.record = reseller_record,
+	};
 
-	if ((rc = read_path_capped(path, MAX_IMPORT, &data, &over)) != 0)
-		goto out;
-	if (over) {
-		mo_warn("%s: too large", path);
-		rc = EX_IOERR;
-		goto out;
-	}
-	csv = csv_new(buf_str(&data), data.len);
-	if ((rc = csv_read(csv, &f, &nf)) <= 0 || nf != NCOLS ||
-	    (bad = csv_header(f, nf, columns, NCOLS, map)) != NULL) {
-		mo_warn("%s:1: %s", path, rc < 0 ? csv_error(csv) :
-		    rc == 0 ? "empty file, no header line" : bad ? bad :
-		    "the header must name country, name and email");
-		rc = EX_DATAERR;
-		goto out;
-	}
-	/* the file is the whole list: a country left out has no reseller any more */
-	if ((rc = open_store(c, &s)) != 0 || (rc = store_begin(s)) != 0 ||
-	    (rc = store_reseller_clear(s)) != 0)
-		goto out;
-	while ((rc = csv_read(csv, &f, &nf)) != 0) {
-		why = rc < 0 ? csv_error(csv) : nf == 1 && *f[0] == '\0' ? "" :
-		    row(f, nf, map, &r);
-		if (why != NULL && *why == '\0')
-			continue;	/* blank line */
-		if (why != NULL) {
-			mo_warn("%s:%zu: %s", path, csv_line(csv), why);
-			rc = EX_DATAERR;
-			goto rollback;
-		}
-		if ((rc = store_reseller_add(s, &r)) != 0) {
-			if (rc == EX_DATAERR)
-				mo_warn("%s:%zu: %s has a reseller already",
-				    path, csv_line(csv), r.country);
-			goto rollback;
-		}
-		count++;
-	}
-	if ((rc = store_commit(s)) == 0)
-		printf("imported %zu resellers\n", count);
-	goto out;
-rollback:
-	store_rollback(s);
-	mo_warn("%s: nothing imported", path);
-out:
-	free(bad);
-	csv_free(csv);
-	buf_free(&data);
-	store_free(s);
-	return rc;
+	return import_csv(c, path, &im, NULL);
 }
 
 int
