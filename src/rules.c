@@ -104,6 +104,13 @@ struct rules {
 	pcre2_match_data *md;
 	struct summary	*sum;
 	int		 prefilter;
+	/*
+	 * Rule i has been JIT-compiled (or tried): a rule is compiled when
+	 * it first runs, since the prefilter spares most rules most
+	 * messages and `deliver` starts once per message.
+	 */
+	unsigned char	*jitted;
+	int		 nojit;
 };
 
 /* The text of one field of a message, already capped. */
@@ -176,6 +183,7 @@ rules_free(struct rules *r)
 	pcre2_jit_stack_free(r->jit);
 	pcre2_match_context_free(r->mctx);
 	free(r->sum);
+	free(r->jitted);
 	free(r);
 }
 
@@ -685,13 +693,6 @@ compile_pattern(struct rule *r, const char *spec, char *why, size_t whylen)
 		    (char *)msg, (size_t)off);
 		return -1;
 	}
-	/*
-	 * Without JIT (no executable memory, say) the interpreter still
-	 * works. MAILOPT_NO_JIT forces that: memory checkers cannot follow
-	 * JIT code and report it falsely.
-	 */
-	if (getenv("MAILOPT_NO_JIT") == NULL)
-		(void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
 	pattern_needs(r, spec + 1, (size_t)(end - spec - 1), opts);
 	return 0;
 }
@@ -878,6 +879,9 @@ rules_load(const char *dir, struct rules **out)
 	pcre2_jit_stack_assign(rs->mctx, NULL, rs->jit);
 	rs->sum = xmalloc(sizeof *rs->sum);
 	rs->prefilter = 1;
+	rs->jitted = xcalloc(rs->n, 1);
+	/* memory checkers cannot follow JIT code and report it falsely */
+	rs->nojit = getenv("MAILOPT_NO_JIT") != NULL;
 	*out = rs;
 	rs = NULL;
 out:
@@ -1030,6 +1034,10 @@ rules_classify(const struct rules *r, const struct message *m,
 			}
 			if (t.s == NULL)
 				continue;	/* absent header: no match */
+			/* without JIT (no executable memory, say) the interpreter still works */
+			if (!r->jitted[i] && !r->nojit)
+				(void)pcre2_jit_compile(ru->re, PCRE2_JIT_COMPLETE);
+			r->jitted[i] = 1;
 			rc = pcre2_match(ru->re, (PCRE2_SPTR)t.s, t.len, 0, 0,
 			    r->md, r->mctx);
 			/* 0 is a match whose groups did not fit: still a match. */
