@@ -14,28 +14,6 @@
 #include "store.h"
 #include "util.h"
 
-/* Seconds since the epoch as ISO 8601 UTC; "" for 0 (never). */
-static const char *
-iso(int64_t t, char out[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	out[0] = '\0';
-	if (t != 0)
-		strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&tt, &tm));
-	return out;
-}
-
-/* JSON: the time as a string, or null for never. */
-static void
-json_ktime(struct buf *b, const char *key, int64_t t, int *first)
-{
-	char when[32];
-
-	json_kstr(b, key, t ? iso(t, when) : NULL, first);
-}
-
 struct list {
 	int		 json;
 	struct buf	 line;
@@ -68,11 +46,11 @@ print_mail(const struct outbox_mail *m, void *arg)
 	} else {
 		buf_printf(b, "%lld %s %s %s created=%s attempts=%d",
 		    (long long)m->id, m->state, m->kind, m->recipient,
-		    iso(m->created, when), m->attempts);
+		    iso_time(m->created, when), m->attempts);
 		if (pending)
-			buf_printf(b, " next_try=%s", iso(m->next_try, when));
+			buf_printf(b, " next_try=%s", iso_time(m->next_try, when));
 		if (m->sent_time)
-			buf_printf(b, " sent=%s", iso(m->sent_time, when));
+			buf_printf(b, " sent=%s", iso_time(m->sent_time, when));
 		/* the reason may quote a server: keep it on its line */
 		if (m->last_error) {
 			buf_adds(b, " error=");

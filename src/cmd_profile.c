@@ -217,11 +217,9 @@ show_history(const struct history *h, void *arg)
 	struct show *sh = arg;
 	struct buf *b = sh->out;
 	char when[32];
-	time_t t = (time_t)h->time;
-	struct tm tm;
 	int first = 1;
 
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+	iso_time(h->time, when);
 	if (sh->json) {
 		if (sh->n++)
 			buf_addc(b, ',');

@@ -76,29 +76,19 @@ put_safe(struct buf *b, const char *s)
 	}
 }
 
-/* Local time for people, UTC ISO 8601 for programs. */
+/* Local time, for people (--json gives UTC). */
 static void
-put_time(struct buf *b, int64_t when, int iso)
+put_time(struct buf *b, int64_t when)
 {
 	time_t t = (time_t)when;
 	struct tm tm;
 	char s[32];
 
-	if ((iso ? gmtime_r(&t, &tm) : localtime_r(&t, &tm)) == NULL ||
-	    strftime(s, sizeof s, iso ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d %H:%M",
-	    &tm) == 0)
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(s, sizeof s, "%Y-%m-%d %H:%M", &tm) == 0)
 		buf_printf(b, "%lld", (long long)when);
 	else
 		buf_adds(b, s);
-}
-
-static void
-json_ktime(struct buf *b, const char *key, int64_t when, int *first)
-{
-	json_key(b, key, first);
-	buf_addc(b, '"');
-	put_time(b, when, 1);
-	buf_addc(b, '"');
 }
 
 /* "12d 3h", "3h 5m", "42m": how long a request has waited. */
@@ -192,13 +182,13 @@ static void
 put_wait(struct buf *b, const struct queue_item *q, const struct view *v,
     time_t now)
 {
-	put_time(b, q->received, 0);
+	put_time(b, q->received);
 	if (q->state != QUEUE_OPEN)
 		return;
 	buf_adds(b, ", waiting ");
 	put_age(b, now - q->received);
 	buf_adds(b, v->overdue ? ", OVERDUE since " : ", due ");
-	put_time(b, v->due, 0);
+	put_time(b, v->due);
 }
 
 static void
@@ -407,7 +397,7 @@ show(const struct conf *c, int64_t id)
 	put_line(&b, "profile:", q.profile);
 	if (q.state != QUEUE_OPEN) {
 		buf_printf(&b, "    %-9s %s ", "handled:", queue_state_name(q.state));
-		put_time(&b, q.handled_time, 0);
+		put_time(&b, q.handled_time);
 		buf_adds(&b, " by ");
 		put_safe(&b, q.operator ? q.operator : "-");
 		buf_addc(&b, '\n');

@@ -82,3 +82,11 @@ json_kbool(struct buf *b, const char *key, int v, int *first)
 	json_key(b, key, first);
 	buf_adds(b, v ? "true" : "false");
 }
+
+void
+json_ktime(struct buf *b, const char *key, int64_t t, int *first)
+{
+	char when[32];
+
+	json_kstr(b, key, t ? iso_time(t, when) : NULL, first);
+}

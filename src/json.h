@@ -10,6 +10,8 @@ void	json_str(struct buf *b, const char *s);
 void	json_key(struct buf *b, const char *key, int *first);
 /* json_key, then the string value (null for NULL). */
 void	json_kstr(struct buf *b, const char *key, const char *s, int *first);
+/* json_key, then the time as an ISO 8601 UTC string (iso_time), null for 0. */
+void	json_ktime(struct buf *b, const char *key, int64_t t, int *first);
 /* json_key, then true or false. */
 void	json_kbool(struct buf *b, const char *key, int v, int *first);
 

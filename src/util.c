@@ -427,6 +427,18 @@ mo_now(void)
 	return time(NULL);
 }
 
+const char *
+iso_time(int64_t t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	out[0] = '\0';
+	if (t != 0 && gmtime_r(&tt, &tm) != NULL)
+		strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return out;
+}
+
 void
 sha256_hex(const void *data, size_t len, char out[65])
 {

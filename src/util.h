@@ -90,6 +90,12 @@ int	 utf8_valid(const char *s, size_t n);
  */
 time_t	 mo_now(void);
 
+/*
+ * t (seconds since the epoch) as ISO 8601 UTC, "2026-11-29T10:00:00Z",
+ * into out; "" for 0, which stands for never. Returns out.
+ */
+const char *iso_time(int64_t t, char out[32]);
+
 /* Lowercase hex SHA-256 of data, into out (65 bytes). */
 void	 sha256_hex(const void *data, size_t len, char out[65]);
 
