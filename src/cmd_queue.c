@@ -152,7 +152,8 @@ static int
 view_load(const struct conf *c, struct store *s, const struct queue_item *q,
     time_t now, struct view *v)
 {
-	const struct message_limits lim = { 20, 1024 * 1024, c->newsletter_footer };
+	const struct message_limits lim = { MESSAGE_MAX_DEPTH,
+	    MESSAGE_MAX_TEXT, c->newsletter_footer };
 
 	memset(v, 0, sizeof *v);
 	v->due = deadline_after((time_t)q->received, c->deadline_days);

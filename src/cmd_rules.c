@@ -55,7 +55,8 @@ explain(const struct conf *c, const char *path)
 	struct processor *p = NULL;
 	struct message *m = NULL;
 	struct process_result res = { 0 };
-	struct message_limits lim = { 20, 1024 * 1024, c->newsletter_footer };
+	struct message_limits lim = { MESSAGE_MAX_DEPTH,
+	    MESSAGE_MAX_TEXT, c->newsletter_footer };
 	struct rule_hit hit;
 	struct buf in = { 0 };
 	int over = 0, rc;

@@ -21,8 +21,6 @@
 #define MAX_ADDR_FIELD	(64 * 1024)
 
 /* For a caller passing no limits, which message.h does not invite. */
-#define DEFAULT_DEPTH	20
-#define DEFAULT_TEXT	(1024 * 1024)
 
 struct field {
 	char		*name;
@@ -496,7 +494,7 @@ struct message *
 message_parse(const char *buf, size_t len, const struct message_limits *lim)
 {
 	struct message *m = xcalloc(1, sizeof *m);
-	struct message_limits l = { DEFAULT_DEPTH, DEFAULT_TEXT, NULL };
+	struct message_limits l = { MESSAGE_MAX_DEPTH, MESSAGE_MAX_TEXT, NULL };
 	struct mime_parts parts;
 	const char *v;
 	char *s, *src;

@@ -6,6 +6,10 @@
 
 struct message;
 
+/* The limits every caller uses: deep enough for real mail, small enough for hostile mail. */
+#define MESSAGE_MAX_DEPTH	20
+#define MESSAGE_MAX_TEXT	(1024 * 1024)
+
 struct message_limits {
 	int	 max_depth;	/* MIME nesting walked at most (e.g. 20) */
 	size_t	 max_text;	/* decoded text kept at most, bytes (e.g. 1 MiB) */

@@ -33,8 +33,8 @@ processor_new(const struct conf *c, struct store *s, const struct rules *r)
 	p->conf = c;
 	p->store = s;
 	p->rules = r;
-	p->limits.max_depth = 20;
-	p->limits.max_text = 1024 * 1024;
+	p->limits.max_depth = MESSAGE_MAX_DEPTH;
+	p->limits.max_text = MESSAGE_MAX_TEXT;
 	p->limits.footer = c->newsletter_footer;
 	p->outbox = outbox_new(c, s);
 	/*
