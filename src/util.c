@@ -16,6 +16,9 @@
 
 const char *progname = "mailopt";
 
+static void vwarn(int err, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 vwarn(int err, const char *fmt, va_list ap)
 {
