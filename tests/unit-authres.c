@@ -28,7 +28,7 @@ static const struct {
 	  "Authentication-Results: " ID "; dmarc=pass header.from=meyer-labor.example\n"
 	  VICTIM },
 	{ "dmarc=pass inside a comment of dmarc=fail", 0,
-	  "Authentication-Results: " ID "; dmarc=fail (forged: dmarc=pass)"
+	  "Authentication-Results: " ID "; dmarc=fail (forged: dmarc=pass as if)"
 	  " header.from=meyer-labor.example\n" VICTIM },
 	{ "dmarc=pass inside a nested comment", 0,
 	  "Authentication-Results: " ID "; dmarc=fail (a (b; dmarc=pass) c)"
@@ -65,6 +65,9 @@ static const struct {
 	  "From: <mallory@evil.example>\n" VICTIM },
 	{ "two From fields, the victim first", 0,
 	  "Authentication-Results: " ID "; dmarc=pass header.from=meyer-labor.example\n"
+	  VICTIM "From: <mallory@evil.example>\n" },
+	{ "two From fields, DMARC passed for the second", 0,
+	  "Authentication-Results: " ID "; dmarc=pass header.from=evil.example\n"
 	  VICTIM "From: <mallory@evil.example>\n" },
 	{ "From with two mailboxes", 0,
 	  "Authentication-Results: " ID "; dmarc=pass header.from=meyer-labor.example\n"
