@@ -453,16 +453,17 @@ one_mailbox(const char *raw, const struct mailimf_address_list *al,
     size_t end)
 {
 	const struct mailimf_address *ad;
+	size_t len;
 
 	if (clist_count(al->ad_list) != 1 ||
 	    (ad = clist_content(clist_begin(al->ad_list)))->ad_type !=
 	    MAILIMF_ADDRESS_MAILBOX ||
 	    strchr(ad->ad_data.ad_mailbox->mb_addr_spec, '@') == NULL)
 		return 0;
-	/* and nothing is left over where libetpan stopped */
-	raw += end;
-	raw += strspn(raw, " \t\r\n");
-	return *raw == '\0';
+	/* and nothing but comments and blanks is left where libetpan stopped */
+	len = strlen(raw);
+	mailimf_cfws_parse(raw, len, &end);
+	return end == len;
 }
 
 static void

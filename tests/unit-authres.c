@@ -134,6 +134,12 @@ static const struct {
 	{ "a quoted authserv-id", 1,
 	  "Authentication-Results: \"" ID "\"; dmarc=pass header.from=meyer-labor.example\n"
 	  VICTIM },
+	{ "From with a quoted display name holding a comma", 1,
+	  "Authentication-Results: " ID "; dmarc=pass header.from=meyer-labor.example\n"
+	  "From: \"Meyer, Karin\" <karin.meyer@meyer-labor.example>\n" },
+	{ "From as a bare address with a comment, folded", 1,
+	  "Authentication-Results: " ID "; dmarc=pass header.from=meyer-labor.example\n"
+	  "From:\n karin.meyer@meyer-labor.example (Karin Meyer)\n" },
 	{ "From with a display name encoded", 1,
 	  "Authentication-Results: " ID "; dmarc=pass header.from=meyer-labor.example\n"
 	  "From: =?utf-8?q?Karin_M=C3=BCller?= <karin.meyer@meyer-labor.example>\n" },
