@@ -77,19 +77,17 @@ parse_size(const char *v, size_t *out)
 static int
 domain_list_ok(const char *v)
 {
-	const char *p = v;
+	const char *d;
 	size_t n;
 	int any = 0;
 
-	while (*(p += strspn(p, " \t,")) != '\0') {
-		n = strcspn(p, " \t,");
-		if (strspn(p, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") != n ||
-		    memchr(p, '.', n) == NULL || *p == '.' || *p == '-' ||
-		    p[n - 1] == '.' || p[n - 1] == '-')
+	while ((d = list_next(&v, &n)) != NULL) {
+		if (strspn(d, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") < n ||
+		    memchr(d, '.', n) == NULL || *d == '.' || *d == '-' ||
+		    d[n - 1] == '.' || d[n - 1] == '-')
 			return 0;
 		any = 1;
-		p += n;
 	}
 	return any;
 }

@@ -110,18 +110,15 @@ scan_one(const char *addr, void *arg)
 int
 match_our_domain(const char *domains, const char *addr)
 {
-	const char *d = strrchr(addr, '@'), *p = domains;
+	const char *d = strrchr(addr, '@'), *ours;
 	size_t n, dlen;
 
 	if (d == NULL || domains == NULL)
 		return 0;
 	dlen = strlen(++d);
-	while (*(p += strspn(p, " \t,")) != '\0') {
-		n = strcspn(p, " \t,");
-		if (n == dlen && ascii_ncasecmp(p, d, n) == 0)
+	while ((ours = list_next(&domains, &n)) != NULL)
+		if (n == dlen && ascii_ncasecmp(ours, d, n) == 0)
 			return 1;
-		p += n;
-	}
 	return 0;
 }
 

@@ -35,12 +35,13 @@ struct processor {
 static char *
 our_domains(const struct conf *c)
 {
-	char *name = NULL, *addr = NULL, *at, *d;
+	char *name = NULL, *addr = NULL, *d;
+	const char *at = NULL;
 
-	if (c->from == NULL || compose_mailbox_parse(c->from, &name, &addr) == -1 ||
-	    (at = strrchr(addr, '@')) == NULL)
-		at = (char *)"@";
-	d = xasprintf("%s %s", at + 1, c->token_domains ? c->token_domains : "");
+	if (c->from != NULL && compose_mailbox_parse(c->from, &name, &addr) == 0)
+		at = strrchr(addr, '@');
+	d = xasprintf("%s %s", at ? at + 1 : "",
+	    c->token_domains ? c->token_domains : "");
 	free(name);
 	free(addr);
 	return d;
