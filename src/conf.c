@@ -15,7 +15,7 @@
 #define DEFAULT_RULES	PKGSYSCONFDIR "/rules.d"
 #define DEFAULT_TPL	PKGSYSCONFDIR "/templates"
 
-enum kind { STR, SIZE, INT, BOOL };
+enum kind { STR, SIZE, INT, BOOL, DOMAINS };
 
 static const struct key {
 	const char	*name;
@@ -38,6 +38,9 @@ static const struct key {
 	{ "newsletter_footer",	STR,  offsetof(struct conf, newsletter_footer) },
 	{ "max_message_size",	SIZE, offsetof(struct conf, max_message_size) },
 	{ "deadline_days",	INT,  offsetof(struct conf, deadline_days) },
+	{ "token_domains",	DOMAINS, offsetof(struct conf, token_domains) },
+	{ "max_requests_per_sender", INT,
+	    offsetof(struct conf, max_requests_per_sender) },
 };
 
 static void
@@ -70,6 +73,25 @@ parse_size(const char *v, size_t *out)
 	return 0;
 }
 
+/* "example.com, example.org": domain names, separated by commas or blanks. */
+static int
+domain_list_ok(const char *v)
+{
+	const char *d;
+	size_t n;
+	int any = 0;
+
+	while ((d = list_next(&v, &n)) != NULL) {
+		if (strspn(d, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") < n ||
+		    memchr(d, '.', n) == NULL || *d == '.' || *d == '-' ||
+		    d[n - 1] == '.' || d[n - 1] == '-')
+			return 0;
+		any = 1;
+	}
+	return any;
+}
+
 static int
 set_key(struct conf *c, const struct key *k, const char *v)
 {
@@ -78,6 +100,10 @@ set_key(struct conf *c, const struct key *k, const char *v)
 	long n;
 
 	switch (k->kind) {
+	case DOMAINS:
+		if (!domain_list_ok(v))
+			return -1;
+		/* FALLTHROUGH */
 	case STR:
 		set_str((char **)(void *)slot, v);
 		return 0;
@@ -187,6 +213,7 @@ conf_load(const char *cli_config, const char *cli_db, const char *cli_rules,
 	c->templates = xstrdup(DEFAULT_TPL);
 	c->max_message_size = 10 * 1024 * 1024;
 	c->deadline_days = 10;
+	c->max_requests_per_sender = 5;
 
 	if (cli_config)
 		rc = read_file(c, cli_config, 1);
@@ -215,7 +242,7 @@ conf_free(struct conf *c)
 	if (c == NULL)
 		return;
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-		if (keys[i].kind == STR)
+		if (keys[i].kind == STR || keys[i].kind == DOMAINS)
 			free(*(char **)(void *)((char *)c + keys[i].off));
 	free(c->config_file);
 	free(c);

@@ -23,6 +23,8 @@ struct conf {
 	char	*newsletter_footer;	/* PCRE2 pattern of our footer's first line */
 	size_t	 max_message_size;
 	int	 deadline_days;
+	char	*token_domains;		/* further domains of sales+TOKEN@, space/comma separated */
+	int	 max_requests_per_sender; /* body-named profiles a stranger may change a day */
 };
 
 /*

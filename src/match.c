@@ -107,10 +107,29 @@ scan_one(const char *addr, void *arg)
 	return 0;
 }
 
-/* The profile whose valid token a recipient address carries. */
+int
+match_our_domain(const char *domains, const char *addr)
+{
+	const char *d = strrchr(addr, '@'), *ours;
+	size_t n, dlen;
+
+	if (d == NULL || domains == NULL)
+		return 0;
+	dlen = strlen(++d);
+	while ((ours = list_next(&domains, &n)) != NULL)
+		if (n == dlen && ascii_ncasecmp(ours, d, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The profile whose valid token a recipient address carries: an
+ * address the message was delivered to or addressed To, on one of our
+ * domains. A Cc, or another domain, is anyone's to write.
+ */
 static int
 find_token(struct store *s, const struct message *msg, const struct token *tok,
-    struct profile *p, int *found)
+    const char *domains, struct profile *p, int *found)
 {
 	const char *r;
 	char *t;
@@ -119,7 +138,10 @@ find_token(struct store *s, const struct message *msg, const struct token *tok,
 
 	*found = 0;
 	for (size_t i = 0; tok && !*found && (r = message_rcpt(msg, i)); i++) {
-		if ((t = token_from_address(r)) == NULL)
+		if (!(message_rcpt_in(msg, i) &
+		    (MESSAGE_RCPT_TO | MESSAGE_RCPT_ENVELOPE)) ||
+		    !match_our_domain(domains, r) ||
+		    (t = token_from_address(r)) == NULL)
 			continue;
 		ok = token_check(tok, t, &id);
 		free(t);
@@ -131,18 +153,23 @@ find_token(struct store *s, const struct message *msg, const struct token *tok,
 
 int
 match_find(struct store *s, const struct message *msg, const struct token *tok,
-    struct match *m)
+    const char *domains, struct match *m)
 {
 	struct body_scan b = { .store = s, .msg = msg };
 	const char *from = message_from(msg);
 	int found = 0, rc = 0;
 
 	memset(m, 0, sizeof *m);
-	if ((rc = find_token(s, msg, tok, &m->profile, &found)) != 0)
+	if ((rc = find_token(s, msg, tok, domains, &m->profile, &found)) != 0)
 		goto out;
 	if (found) {
 		m->how = MATCH_TOKEN;
 		m->candidates = 1;
+		/* b.found serves as scratch: cleared at out */
+		if (from && (rc = store_profile_find(s, from, &b.found,
+		    &found)) != 0)
+			goto out;
+		m->token_other = from && found && b.found.id != m->profile.id;
 		goto out;
 	}
 	if (from && (rc = store_profile_find(s, from, &m->profile, &found)) != 0)

@@ -26,6 +26,7 @@ struct field {
 	char		*name;
 	struct buf	 value;	/* decoded occurrences joined by "\n" */
 	char		**raw;	/* each occurrence undecoded, in order */
+	char		*exact;	/* per occurrence: name written "Name:" (RFC 5322) */
 	size_t		 nraw;
 };
 
@@ -38,7 +39,9 @@ struct message {
 	char		*from_name;
 	char		*return_path;
 	char		**rcpt;
+	unsigned	*rcpt_in;	/* per address: MESSAGE_RCPT_* bits */
 	size_t		 nrcpt;
+	int		 from_single;
 	char		*type;
 	int		 report;
 	char		*text;
@@ -132,7 +135,7 @@ field_find(const struct message *m, const char *name)
 }
 
 static void
-field_add(struct message *m, const char *name, const char *raw)
+field_add(struct message *m, const char *name, const char *raw, int exact)
 {
 	struct field *f = field_find(m, name);
 	char *v = mime_header_decode(raw, strlen(raw), &m->budget);
@@ -148,9 +151,42 @@ field_add(struct message *m, const char *name, const char *raw)
 		buf_addc(&f->value, '\n');
 	buf_adds(&f->value, v);
 	free(v);
-	if (f->nraw % 8 == 0)
+	if (f->nraw % 8 == 0) {
 		f->raw = xrealloc(f->raw, (f->nraw + 8) * sizeof *f->raw);
+		f->exact = xrealloc(f->exact, f->nraw + 8);
+	}
+	f->exact[f->nraw] = (char)exact;
 	f->raw[f->nraw++] = xstrdup(raw);
+}
+
+/*
+ * Whether the field libetpan called name starts at the next line of
+ * s[0..end) from *pos that is not a continuation, written as RFC 5322
+ * says: the name, then ':' at once. libetpan also takes the obsolete
+ * "Name :", which filters that match "Name:" let through. *pos moves
+ * past that line; once a line is not the field expected, *pos is set
+ * to end and no later field counts as exact.
+ */
+static int
+exact_name(const char *s, size_t end, size_t *pos, const char *name)
+{
+	size_t p = *pos, n = strlen(name);
+	const char *nl;
+
+	while (p < end && (s[p] == ' ' || s[p] == '\t')) {
+		if ((nl = memchr(s + p, '\n', end - p)) == NULL)
+			p = end;
+		else
+			p = (size_t)(nl - s) + 1;
+	}
+	if (p + n >= end || ascii_ncasecmp(s + p, name, n) != 0 ||
+	    (s[p + n] != ':' && s[p + n] != ' ' && s[p + n] != '\t')) {
+		*pos = end;
+		return 0;
+	}
+	nl = memchr(s + p, '\n', end - p);
+	*pos = nl ? (size_t)(nl - s) + 1 : end;
+	return s[p + n] == ':';
 }
 
 /*
@@ -162,7 +198,7 @@ parse_header(struct message *m, const char *s, size_t len)
 {
 	struct mailimf_fields *flds = NULL;
 	clistiter *it;
-	size_t idx = 0;
+	size_t idx = 0, pos = 0;
 
 	if (mailimf_optional_fields_parse(s, len, &idx, &flds) !=
 	    MAILIMF_NO_ERROR || flds == NULL)
@@ -174,7 +210,8 @@ parse_header(struct message *m, const char *s, size_t len)
 		if (f->fld_type != MAILIMF_FIELD_OPTIONAL_FIELD)
 			continue;
 		o = f->fld_data.fld_optional_field;
-		field_add(m, o->fld_name, o->fld_value);
+		field_add(m, o->fld_name, o->fld_value,
+		    exact_name(s, idx, &pos, o->fld_name));
 	}
 	mailimf_fields_free(flds);
 	/* the empty line ending the header, as libetpan skips it */
@@ -258,26 +295,37 @@ scan_addr(const char *s, size_t *pos)
 	return NULL;
 }
 
-static int
-rcpt_has(const struct message *m, const char *a)
+/* The index of address a among the recipients, or -1. */
+static long
+rcpt_find(const struct message *m, const char *a)
 {
 	for (size_t i = 0; i < m->nrcpt; i++)
 		if (ascii_casecmp(m->rcpt[i], a) == 0)
-			return 1;
-	return 0;
+			return (long)i;
+	return -1;
 }
 
-/* Takes a; duplicates and addresses past the cap are dropped. */
+/*
+ * Takes a, found in fields of kind in (MESSAGE_RCPT_*); a duplicate
+ * adds its kind to the first, addresses past the cap are dropped.
+ */
 static void
-rcpt_add(struct message *m, char *a)
+rcpt_add(struct message *m, char *a, unsigned in)
 {
-	if (m->nrcpt >= MAX_RCPT || strchr(a, '@') == NULL ||
-	    rcpt_has(m, a)) {
+	long i = strchr(a, '@') != NULL ? rcpt_find(m, a) : -1;
+
+	if (i != -1)
+		m->rcpt_in[i] |= in;
+	if (i != -1 || m->nrcpt >= MAX_RCPT || strchr(a, '@') == NULL) {
 		free(a);
 		return;
 	}
-	if (m->nrcpt % 16 == 0)
+	if (m->nrcpt % 16 == 0) {
 		m->rcpt = xrealloc(m->rcpt, (m->nrcpt + 16) * sizeof *m->rcpt);
+		m->rcpt_in = xrealloc(m->rcpt_in,
+		    (m->nrcpt + 16) * sizeof *m->rcpt_in);
+	}
+	m->rcpt_in[m->nrcpt] = in;
 	m->rcpt[m->nrcpt++] = a;
 }
 
@@ -331,19 +379,21 @@ list_mailboxes(const struct mailimf_address_list *al, const char *raw,
 
 /*
  * One address field through libetpan: the addresses it holds, up to
- * max, into mbs; 0 when libetpan cannot be trusted with it. *al must
- * be freed by the caller when set: mbs points into it.
+ * max, into mbs, and where libetpan stopped into *end; 0 when
+ * libetpan cannot be trusted with it. *al must be freed by the caller
+ * when set: mbs points into it.
  */
 static int
 parse_address_list(const char *raw, struct mailimf_address_list **al,
-    const struct mailimf_mailbox **mbs, size_t max, size_t *n)
+    const struct mailimf_mailbox **mbs, size_t max, size_t *n, size_t *end)
 {
-	size_t idx = 0, len = strlen(raw);
+	size_t len = strlen(raw);
 
 	*al = NULL;
 	*n = 0;
+	*end = 0;
 	if (len > MAX_ADDR_FIELD || mailimf_address_list_parse(raw, len,
-	    &idx, al) != MAILIMF_NO_ERROR || *al == NULL)
+	    end, al) != MAILIMF_NO_ERROR || *al == NULL)
 		return 0;
 	return list_mailboxes(*al, raw, mbs, max, n);
 }
@@ -353,18 +403,18 @@ parse_address_list(const char *raw, struct mailimf_address_list **al,
  * nothing it can vouch for, anything shaped like an address.
  */
 static void
-add_rcpt_field(struct message *m, const char *raw)
+add_rcpt_field(struct message *m, const char *raw, unsigned in)
 {
 	struct mailimf_address_list *al;
 	const struct mailimf_mailbox *mbs[MAX_RCPT];
-	size_t n, pos = 0;
+	size_t n, end, pos = 0;
 	char *a;
 	int ok;
 
-	ok = parse_address_list(raw, &al, mbs, MAX_RCPT, &n);
+	ok = parse_address_list(raw, &al, mbs, MAX_RCPT, &n, &end);
 	for (size_t i = 0; ok && i < n; i++)
 		rcpt_add(m, utf8_copy(mbs[i]->mb_addr_spec,
-		    strlen(mbs[i]->mb_addr_spec)));
+		    strlen(mbs[i]->mb_addr_spec)), in);
 	if (al != NULL)
 		mailimf_address_list_free(al);
 	if (ok)
@@ -372,7 +422,7 @@ add_rcpt_field(struct message *m, const char *raw)
 	/* duplicates are not counted: bound the tries too */
 	for (int tries = 0; tries < 4 * MAX_RCPT && m->nrcpt < MAX_RCPT &&
 	    (a = scan_addr(raw, &pos)) != NULL; tries++)
-		rcpt_add(m, a);
+		rcpt_add(m, a, in);
 }
 
 /* The display name before '<' of a From libetpan rejected; NULL if none. */
@@ -394,18 +444,44 @@ scan_name(struct message *m, const char *raw)
 	return name;
 }
 
+/*
+ * Whether libetpan read all of raw as one list holding exactly one
+ * mailbox outside any group: what proof of a sender needs.
+ */
+static int
+one_mailbox(const char *raw, const struct mailimf_address_list *al,
+    size_t end)
+{
+	const struct mailimf_address *ad;
+	size_t len;
+
+	if (clist_count(al->ad_list) != 1 ||
+	    (ad = clist_content(clist_begin(al->ad_list)))->ad_type !=
+	    MAILIMF_ADDRESS_MAILBOX ||
+	    strchr(ad->ad_data.ad_mailbox->mb_addr_spec, '@') == NULL)
+		return 0;
+	/* and nothing but comments and blanks is left where libetpan stopped */
+	len = strlen(raw);
+	mailimf_cfws_parse(raw, len, &end);
+	return end == len;
+}
+
 static void
-parse_from(struct message *m, const char *raw)
+parse_from(struct message *m, const char *raw, size_t nfields)
 {
 	struct mailimf_address_list *al;
-	const struct mailimf_mailbox *mb;
-	size_t n, pos = 0;
+	const struct mailimf_mailbox *mb[2];
+	size_t n, end, pos = 0;
 
-	if (parse_address_list(raw, &al, &mb, 1, &n) && n == 1) {
-		m->from = utf8_copy(mb->mb_addr_spec, strlen(mb->mb_addr_spec));
-		if (mb->mb_display_name != NULL)
-			m->from_name = mime_header_decode(mb->mb_display_name,
-			    strlen(mb->mb_display_name), &m->budget);
+	if (parse_address_list(raw, &al, mb, 2, &n, &end) && n >= 1) {
+		m->from = utf8_copy(mb[0]->mb_addr_spec,
+		    strlen(mb[0]->mb_addr_spec));
+		if (mb[0]->mb_display_name != NULL)
+			m->from_name = mime_header_decode(
+			    mb[0]->mb_display_name,
+			    strlen(mb[0]->mb_display_name), &m->budget);
+		m->from_single = nfields == 1 && n == 1 &&
+		    one_mailbox(raw, al, end);
 	}
 	if (al != NULL)
 		mailimf_address_list_free(al);
@@ -440,13 +516,20 @@ first_inside(const struct message *m, const char *name)
 static void
 parse_addresses(struct message *m)
 {
-	static const char *const rcpt_fields[] = {
-		"To", "Cc", "Delivered-To", "X-Original-To",
+	static const struct {
+		const char	*name;
+		unsigned	 in;
+	} rcpt_fields[] = {
+		{ "To", MESSAGE_RCPT_TO },
+		{ "Cc", MESSAGE_RCPT_CC },
+		{ "Delivered-To", MESSAGE_RCPT_ENVELOPE },
+		{ "X-Original-To", MESSAGE_RCPT_ENVELOPE },
 	};
+	const struct field *f = field_find(m, "From");
 	const char *v;
 
 	if ((v = raw_header(m, "From", 0)) != NULL)
-		parse_from(m, v);
+		parse_from(m, v, f->nraw);
 	m->return_path = first_inside(m, "Return-Path");
 	if ((m->id = first_inside(m, "Message-ID")) != NULL &&
 	    *m->id == '\0') {
@@ -455,9 +538,9 @@ parse_addresses(struct message *m)
 	}
 	for (size_t i = 0; i < sizeof rcpt_fields / sizeof rcpt_fields[0];
 	    i++)
-		for (size_t k = 0; (v = raw_header(m, rcpt_fields[i], k)) !=
-		    NULL; k++)
-			add_rcpt_field(m, v);
+		for (size_t k = 0; (v = raw_header(m, rcpt_fields[i].name,
+		    k)) != NULL; k++)
+			add_rcpt_field(m, v, rcpt_fields[i].in);
 }
 
 /*
@@ -540,11 +623,13 @@ message_free(struct message *m)
 		for (size_t k = 0; k < m->fields[i].nraw; k++)
 			free(m->fields[i].raw[k]);
 		free(m->fields[i].raw);
+		free(m->fields[i].exact);
 	}
 	free(m->fields);
 	for (size_t i = 0; i < m->nrcpt; i++)
 		free(m->rcpt[i]);
 	free(m->rcpt);
+	free(m->rcpt_in);
 	free(m->subject);
 	free(m->id);
 	free(m->from);
@@ -565,6 +650,17 @@ message_header(const struct message *m, const char *name)
 }
 
 const char *
+message_header_raw(const struct message *m, const char *name, size_t i)
+{
+	const struct field *f = field_find(m, name);
+
+	for (size_t k = 0; f != NULL && k < f->nraw; k++)
+		if (f->exact[k] && i-- == 0)
+			return f->raw[k];
+	return NULL;
+}
+
+const char *
 message_subject(const struct message *m)
 {
 	return m->subject;
@@ -580,6 +676,12 @@ const char *
 message_from(const struct message *m)
 {
 	return m->from;
+}
+
+int
+message_from_single(const struct message *m)
+{
+	return m->from_single;
 }
 
 const char *
@@ -604,6 +706,12 @@ const char *
 message_rcpt(const struct message *m, size_t i)
 {
 	return i < m->nrcpt ? m->rcpt[i] : NULL;
+}
+
+unsigned
+message_rcpt_in(const struct message *m, size_t i)
+{
+	return i < m->nrcpt ? m->rcpt_in[i] : 0;
 }
 
 const char *

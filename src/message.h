@@ -44,12 +44,27 @@ void		 message_free(struct message *m);
  * by "\n"; NULL if there is none.
  */
 const char	*message_header(const struct message *m, const char *name);
+/*
+ * The i-th field called name (ASCII case-insensitive), topmost first,
+ * as written: not RFC 2047-decoded, folding kept (LF line ends). Only
+ * fields whose name is followed at once by ':' (RFC 5322) are counted:
+ * the obsolete "Name :" is left out, as filters that delete a field by
+ * its name miss it. NULL past the last.
+ */
+const char	*message_header_raw(const struct message *m, const char *name,
+		    size_t i);
 /* Decoded Subject, "" when absent. */
 const char	*message_subject(const struct message *m);
 /* Message-ID without the angle brackets; NULL when absent or empty. */
 const char	*message_id(const struct message *m);
 /* addr-spec of the first From mailbox, as written; NULL if none parsed or no '@'. */
 const char	*message_from(const struct message *m);
+/*
+ * 1 when the message has exactly one From field and libetpan reads all
+ * of it as exactly one mailbox, not in a group: only then does From
+ * name one sender that Authentication-Results can vouch for.
+ */
+int		 message_from_single(const struct message *m);
 /* Decoded display name of that mailbox; NULL if none. */
 const char	*message_from_name(const struct message *m);
 /*
@@ -61,6 +76,11 @@ const char	*message_return_path(const struct message *m);
 size_t		 message_nrcpt(const struct message *m);
 /* The i-th of them, an addr-spec; NULL past the end. */
 const char	*message_rcpt(const struct message *m, size_t i);
+/* Where the i-th was found: MESSAGE_RCPT_* bits, 0 past the end. */
+#define MESSAGE_RCPT_TO		0x1	/* To */
+#define MESSAGE_RCPT_CC		0x2	/* Cc */
+#define MESSAGE_RCPT_ENVELOPE	0x4	/* Delivered-To, X-Original-To */
+unsigned	 message_rcpt_in(const struct message *m, size_t i);
 /* Lowercased "type/subtype" of the top level; "text/plain" by default. */
 const char	*message_content_type(const struct message *m);
 /*

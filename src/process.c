@@ -5,6 +5,8 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "authres.h"
+#include "compose.h"
 #include "conf.h"
 #include "json.h"
 #include "match.h"
@@ -23,7 +25,27 @@ struct processor {
 	struct message_limits	 limits;
 	struct outbox		*outbox;
 	struct token		*token;		/* NULL: no token_secret_file */
+	char			*domains;	/* where tokens count: from's domain, token_domains */
 };
+
+/* A day: how far back max_requests_per_sender looks. */
+#define SENDER_WINDOW	(24 * 60 * 60)
+
+/* The domain of the from setting and token_domains, as match_find takes them. */
+static char *
+our_domains(const struct conf *c)
+{
+	char *name = NULL, *addr = NULL, *d;
+	const char *at = NULL;
+
+	if (c->from != NULL && compose_mailbox_parse(c->from, &name, &addr) == 0)
+		at = strrchr(addr, '@');
+	d = xasprintf("%s %s", at ? at + 1 : "",
+	    c->token_domains ? c->token_domains : "");
+	free(name);
+	free(addr);
+	return d;
+}
 
 struct processor *
 processor_new(const struct conf *c, struct store *s, const struct rules *r)
@@ -37,6 +59,7 @@ processor_new(const struct conf *c, struct store *s, const struct rules *r)
 	p->limits.max_text = MESSAGE_MAX_TEXT;
 	p->limits.footer = c->newsletter_footer;
 	p->outbox = outbox_new(c, s);
+	p->domains = our_domains(c);
 	/*
 	 * A secret that cannot be read only costs the token's proof:
 	 * senders are still found by address and opt-ins queued.
@@ -52,6 +75,7 @@ processor_free(struct processor *p)
 	if (p != NULL) {
 		outbox_free(p->outbox);
 		token_free(p->token);
+		free(p->domains);
 	}
 	free(p);
 }
@@ -64,42 +88,6 @@ process_result_clear(struct process_result *r)
 	free(r->message_id);
 	free(r->reason);
 	memset(r, 0, sizeof *r);
-}
-
-static int
-token_end(int c)
-{
-	return c == '\0' || c == ';' || c == ' ' || c == '\t' || c == '\n' ||
-	    c == '\r' || c == '(';
-}
-
-int
-process_dmarc_pass(const char *ar, const char *authserv_id)
-{
-	size_t idlen;
-	const char *line, *next, *p;
-
-	if (ar == NULL || authserv_id == NULL || (idlen = strlen(authserv_id)) == 0)
-		return 0;
-	for (line = ar; line && *line; line = next) {
-		next = strchr(line, '\n');
-		while (*line == ' ' || *line == '\t')
-			line++;
-		/* exactly the trusted id: "mx1.example.org.evil" must not pass */
-		if (ascii_ncasecmp(line, authserv_id, idlen) != 0 ||
-		    !token_end((unsigned char)line[idlen]))
-			goto skip;
-		for (p = line + idlen; *p && p != next; p++) {
-			if (ascii_ncasecmp(p, "dmarc=pass", 10) == 0 &&
-			    (p == line || p[-1] == ';' || p[-1] == ' ' || p[-1] == '\t') &&
-			    token_end((unsigned char)p[10]))
-				return 1;
-		}
-skip:
-		if (next)
-			next++;
-	}
-	return 0;
 }
 
 /* Duplicate key: the Message-ID, or a hash of what makes the content this message. */
@@ -145,6 +133,53 @@ queue(struct processor *p, const char *buf, size_t len,
 
 	res->outcome = OUTCOME_QUEUED;
 	return store_queue_add(p->store, &e, NULL);
+}
+
+/*
+ * Why an opt-in for the profile found is not proven, or NULL when it
+ * is: a token the From address does not contradict, or From on file
+ * with DMARC's word from our own server (see authres.h). Caller frees.
+ */
+static char *
+optin_unproven(const struct processor *p, const struct message *m,
+    const struct match *mt)
+{
+	if (mt->how == MATCH_TOKEN && mt->token_other)
+		return xstrdup("opt-in to a token of a profile other than the sender's");
+	if (mt->how == MATCH_TOKEN)
+		return NULL;
+	if (mt->how == MATCH_FROM &&
+	    authres_dmarc_proven(m, p->conf->trusted_authserv_id))
+		return NULL;
+	return xstrdup("opt-in from a sender not proven by DMARC");
+}
+
+/* Who asked, for max_requests_per_sender: the From address, "" without one. */
+static const char *
+sender_key(const struct message *m)
+{
+	return message_from(m) ? message_from(m) : "";
+}
+
+/*
+ * A sender owning no profile names profiles in its text: past
+ * max_requests_per_sender other profiles within a day, *reason says
+ * so and the request waits for an operator. 0 or a store error.
+ */
+static int
+sender_over(const struct processor *p, const struct message *m,
+    const struct match *mt, char **reason)
+{
+	int n, named, rc;
+
+	if ((rc = store_sender_count(p->store, sender_key(m),
+	    (int64_t)mo_now() - SENDER_WINDOW, mt->profile.id, &n, &named)) != 0)
+		return rc;
+	if (!named && n >= p->conf->max_requests_per_sender)
+		*reason = xasprintf("the sender, who owns no profile, already "
+		    "had requests for %d profiles applied within 24 hours "
+		    "(max_requests_per_sender)", n);
+	return 0;
 }
 
 /*
@@ -216,27 +251,29 @@ processor_run(struct processor *p, const char *buf, size_t len, int oversize,
 		goto out;
 	}
 
-	if ((rc = match_find(p->store, m, p->token, &mt)) != 0)
+	if ((rc = match_find(p->store, m, p->token, p->domains, &mt)) != 0)
 		goto out;
 	if (mt.how != MATCH_NONE)
 		res->profile = xstrdup(mt.profile.email);
-	if (hit.action == ACTION_REVIEW) {
+	if (hit.action == ACTION_REVIEW)
 		res->reason = xstrdup("needs an operator");
-		rc = queue(p, buf, len, m, &mt, res);
-	} else if (mt.how == MATCH_NONE) {
+	else if (mt.how == MATCH_NONE)
 		res->reason = xstrdup(mt.reason);
+	else if (action_is_optin(hit.action))
+		res->reason = optin_unproven(p, m, &mt);
+	else if (mt.how == MATCH_BODY &&
+	    (rc = sender_over(p, m, &mt, &res->reason)) != 0)
+		goto out;
+	if (res->reason != NULL)
 		rc = queue(p, buf, len, m, &mt, res);
-	} else if (action_is_optin(hit.action) && mt.how != MATCH_TOKEN &&
-	    !(mt.how == MATCH_FROM &&
-	    process_dmarc_pass(message_header(m, "Authentication-Results"),
-	    p->conf->trusted_authserv_id))) {
-		res->reason = xstrdup("opt-in from a sender not proven by DMARC");
-		rc = queue(p, buf, len, m, &mt, res);
-	} else {
+	else {
 		why.message_id = res->message_id;
 		why.rule = res->rule;
 		why.operator = NULL;
-		rc = apply(p, m, &mt.profile, &why, res);
+		if ((rc = apply(p, m, &mt.profile, &why, res)) == 0 &&
+		    mt.how == MATCH_BODY)
+			rc = store_sender_add(p->store, sender_key(m),
+			    mt.profile.id, mo_now(), res->message_id);
 	}
 	if (rc != 0)
 		goto out;

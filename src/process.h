@@ -54,12 +54,6 @@ int	 processor_assign(struct processor *p, const char *raw, size_t len,
 	    enum action action, const char *rule, const char *email,
 	    const char *operator, struct process_result *res);
 
-/*
- * 1 when the message carries Authentication-Results from exactly
- * authserv_id (ASCII case-insensitive) with dmarc=pass.
- */
-int	 process_dmarc_pass(const char *auth_results, const char *authserv_id);
-
 /* Append the result as one JSON object (no newline), file may be NULL. */
 struct buf;
 void	 process_result_json(const struct process_result *r, const char *file,

@@ -114,6 +114,17 @@ static const char *const migrations[] = {
 	"ALTER TABLE outbox ADD COLUMN claim TEXT;"
 	"ALTER TABLE outbox ADD COLUMN claim_until INTEGER;"
 	"CREATE INDEX outbox_claim ON outbox (claim) WHERE claim IS NOT NULL;",
+	/*
+	 * Requests a sender owning no profile had applied to profiles its
+	 * text named: max_requests_per_sender caps them per 24 hours.
+	 */
+	"CREATE TABLE sender_request ("
+	"  id INTEGER PRIMARY KEY,"
+	"  sender TEXT NOT NULL COLLATE NOCASE,"
+	"  profile_id INTEGER NOT NULL REFERENCES profile ON DELETE CASCADE,"
+	"  time INTEGER NOT NULL,"
+	"  message_id TEXT);"
+	"CREATE INDEX sender_request_sender ON sender_request (sender, time);",
 };
 
 /* Columns 0..9 of every profile query: see profile_row(). */

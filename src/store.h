@@ -191,6 +191,18 @@ int	 store_processed_get(struct store *s, const char *key,
 int	 store_processed_add(struct store *s, const char *key,
 	    const char *message_id, const struct processed *p);
 
+/*
+ * Requests applied for a sender who owns no profile to profiles its
+ * text named (sender: the From address, "" when none; any case).
+ * store_sender_count sets *n to the distinct profiles it had changed
+ * so since then and *named to 1 when profile_id is among them.
+ * store_sender_add records one; inside a transaction.
+ */
+int	 store_sender_count(struct store *s, const char *sender, int64_t since,
+	    int64_t profile_id, int *n, int *named);
+int	 store_sender_add(struct store *s, const char *sender,
+	    int64_t profile_id, int64_t time, const char *message_id);
+
 /* A request waiting for an operator. Strings are borrowed for the call. */
 struct queue_entry {
 	int64_t		 id;

@@ -378,6 +378,18 @@ str_trim(char *s)
 	return s;
 }
 
+const char *
+list_next(const char **p, size_t *n)
+{
+	const char *s = *p + strspn(*p, " \t,");
+
+	if (*s == '\0')
+		return NULL;
+	*n = strcspn(s, " \t,");
+	*p = s + *n;
+	return s;
+}
+
 int
 utf8_valid(const char *s, size_t n)
 {

@@ -80,6 +80,12 @@ int	 ascii_isalnum(int c);
 
 /* Trim ASCII white space on both ends, in place; returns s. */
 char	*str_trim(char *s);
+/*
+ * The next item of a list separated by commas or blanks, as settings
+ * write lists: its start (*p moves past it) and length in *n; NULL
+ * when none is left.
+ */
+const char *list_next(const char **p, size_t *n);
 
 /* Nonzero when s[0..n) is well-formed UTF-8. */
 int	 utf8_valid(const char *s, size_t n);

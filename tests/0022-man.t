@@ -62,6 +62,7 @@ done < "$T/commands"
 has "$CONF5" "It Cm" database rules processed_folder unmatched_folder templates \
 	max_message_size newsletter_footer trusted_authserv_id token_secret_file \
 	deadline_days from sendmail smtp starttls smtp_user smtp_password_file
+has "$CONF5" "It Cm" token_domains max_requests_per_sender
 has "$RULES5" "It Cm" optout-all optout-marketing optout-email optout-postal \
 	optout-thirdparty "optin-all ," review ignore subject body
 

@@ -54,7 +54,7 @@ check(struct store *s, const char *msg, enum match_how how, const char *email,
 {
 	struct message *m = message_parse(msg, strlen(msg), &lim);
 	struct match mt;
-	int rc = match_find(s, m, NULL, &mt);
+	int rc = match_find(s, m, NULL, NULL, &mt);
 
 	ok(rc == 0, "match_find succeeds");
 	is_int(mt.how, how, what);

@@ -36,7 +36,16 @@ test_strings(void)
 {
 	char t[] = "  \t hello world \r\n";
 
+	const char *l = " a.example,b.example\t, ,c ", *w;
+	size_t n;
+	struct buf items = { 0 };
+
 	is_str(str_trim(t), "hello world", "str_trim trims both ends");
+	while ((w = list_next(&l, &n)) != NULL)
+		buf_printf(&items, "[%.*s]", (int)n, w);
+	is_str(buf_str(&items), "[a.example][b.example][c]",
+	    "list_next splits at commas and blanks, skipping empty items");
+	buf_free(&items);
 	ok(ascii_casecmp("Anna@Example.COM", "anna@example.com") == 0,
 	    "ascii_casecmp ignores ASCII case");
 	ok(ascii_casecmp("\xc3\x84", "\xc3\xa4") != 0,
