@@ -1,10 +1,11 @@
-/* fuzz-message.c — libFuzzer harness: any bytes through the message parser and the shipped rules. */
+/* fuzz-message.c — libFuzzer harness: any bytes through the message parser, the Authentication-Results reader and the shipped rules. */
 #include "config.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "authres.h"
 #include "message.h"
 #include "rules.h"
 #include "util.h"
@@ -61,6 +62,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; (s = message_rcpt(m, i)) != NULL; i++)
 		if (!utf8_valid(s, strlen(s)))
 			abort();
+	/* the RFC 8601 reader takes what any sender may write */
+	for (size_t i = 0; (s = message_header_raw(m, "Authentication-Results", i)) != NULL; i++)
+		authres_free(authres_parse(s));
+	(void)authres_dmarc_proven(m, "mx1.example.org");
 	(void)message_is_report(m);
 	(void)rules_classify(rules, m, &hit, NULL, NULL);
 	message_free(m);
