@@ -170,6 +170,9 @@ row_read(char **f, size_t nf, const int *map, struct row *r)
 	if (r->v[C_CONSENT] && *str_trim(r->v[C_CONSENT]) &&
 	    iso_parse(r->v[C_CONSENT], &r->consent) != 0)
 		return "consent_time is not an ISO 8601 date or time";
+	/* a typo in the year must not outweigh every later opt-out */
+	if (r->consent > (int64_t)mo_now())
+		return "consent_time is in the future";
 	if (r->v[C_OTHER] == NULL)
 		return NULL;
 	list = xstrdup(r->v[C_OTHER]);

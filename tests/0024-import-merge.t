@@ -87,6 +87,10 @@ exits 65 "a consent_time that is not ISO 8601: 65" mo profile import "$T/badtime
 is "$(cat "$T/err")" "mailopt: $T/badtime.csv:2: consent_time is not an ISO 8601 date or time
 mailopt: $T/badtime.csv: nothing imported" "  names the line"
 
+printf 'email,marketing_email,consent_time\nanna@example.com,1,2062-11-30\n' > "$T/future.csv"
+exits 65 "a consent_time in the future: 65" mo profile import "$T/future.csv"
+is "$(head -n 1 "$T/err")" "mailopt: $T/future.csv:2: consent_time is in the future" "  names the line"
+
 # --- turning off, merging fields ------------------------------------------
 printf 'email,marketing_postal\ncarl@example.com,no\n' > "$T/off.csv"
 exits 0 "an import may turn a flag off" mo profile import "$T/off.csv"
