@@ -62,8 +62,7 @@ static const struct command {
 	  "    oldest first (overdue ones flagged), show one with its candidate\n"
 	  "    profiles, apply one to a profile, or dismiss it.\n" },
 	{ "export", cmd_export,
-	  "export suppression --channel email|postal|third-party [--format csv|json]\n"
-	  "                   [--hashed]\n"
+	  "export suppression --channel email|postal|third-party [--format csv|json] [--hashed]\n"
 	  "    Every address that must not be contacted on the channel; --hashed\n"
 	  "    adds their SHA-256 and the hashes of erased addresses.\n" },
 	{ "purge", cmd_purge,
