@@ -31,6 +31,7 @@ static const char *const columns[] = {
 
 struct exporter {
 	int		 json;
+	int		 hashed;	/* a sha256 column, and the erased addresses */
 	struct buf	 line;
 };
 
@@ -50,6 +51,7 @@ export_one(const struct suppressed *x, void *arg)
 {
 	struct exporter *e = arg;
 	const char *v[NCOLUMNS];
+	char hex[65];
 	int first = 1;
 
 	row_values(x, v);
@@ -65,25 +67,48 @@ export_one(const struct suppressed *x, void *arg)
 			csv_field(&e->line, v[i]);
 		}
 	}
+	if (e->hashed) {
+		if (x->email != NULL)
+			store_address_hash(x->email, hex);
+		else
+			snprintf(hex, sizeof hex, "%s", x->hash);
+		if (e->json)
+			json_kstr(&e->line, "sha256", hex, &first);
+		else
+			buf_printf(&e->line, ",%s", hex);
+	}
 	if (e->json)
 		buf_addc(&e->line, '}');
 	printf("%s\n", buf_str(&e->line));
 	return ferror(stdout) ? EX_IOERR : 0;
 }
 
+/* An erased address: nothing of it is left but its hash. */
 static int
-suppression(const struct conf *c, unsigned flag, int json)
+export_erased(const char *hash, void *arg)
+{
+	const struct suppressed x = { .hash = hash };
+
+	return export_one(&x, arg);
+}
+
+static int
+suppression(const struct conf *c, unsigned flag, int json, int hashed)
 {
 	struct store *s = NULL;
-	struct exporter e = { .json = json };
+	struct exporter e = { .json = json, .hashed = hashed };
 	int rc;
 
 	if ((rc = open_store(c, &s)) != 0)
 		return rc;
 	if (!json)
 		for (size_t i = 0; i < NCOLUMNS; i++)
-			printf("%s%s", columns[i], i + 1 < NCOLUMNS ? "," : "\n");
-	rc = store_suppression_each(s, flag, export_one, &e);
+			printf("%s%s", columns[i], i + 1 < NCOLUMNS ? "," :
+			    hashed ? ",sha256\n" : "\n");
+	/* an erased profile has every flag off: its hashes are on every list */
+	if ((rc = store_suppression_each(s, flag, export_one, &e)) == 0 &&
+	    hashed)
+		rc = store_erased_each(s, export_erased, &e);
 	buf_free(&e.line);
 	store_free(s);
 	return rc;
@@ -95,10 +120,11 @@ cmd_export(const struct conf *c, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "channel", required_argument, NULL, 'c' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "hashed", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct channel *ch = NULL;
-	int opt, json = 0;
+	int opt, json = 0, hashed = 0;
 
 	if (argc < 2 || strcmp(argv[1], "suppression") != 0)
 		return usage_error("export");
@@ -128,11 +154,14 @@ cmd_export(const struct conf *c, int argc, char **argv)
 				return EX_USAGE;
 			}
 			break;
+		case 'h':
+			hashed = 1;
+			break;
 		default:
 			return usage_error("export");
 		}
 	}
 	if (optind != argc || ch == NULL)
 		return usage_error("export");
-	return suppression(c, ch->flag, json);
+	return suppression(c, ch->flag, json, hashed);
 }

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,13 +17,11 @@
 #include "deadline.h"
 #include "json.h"
 #include "message.h"
+#include "operator.h"
 #include "outbox.h"
 #include "process.h"
 #include "store.h"
 #include "util.h"
-
-/* Longer is not a name but a paste accident. */
-#define MAX_OPERATOR	100
 
 /* The headers an operator decides by; the rest is in the stored message. */
 static const char *const show_headers[] = {
@@ -419,38 +416,6 @@ out:
 	return rc;
 }
 
-/* The name decisions are recorded under when --operator is not given. */
-static char *
-login_name(void)
-{
-	const char *l = getlogin();
-	struct passwd *pw;
-
-	if (l != NULL && *l != '\0')
-		return xstrdup(l);
-	if ((pw = getpwuid(getuid())) != NULL && pw->pw_name && *pw->pw_name)
-		return xstrdup(pw->pw_name);
-	return xasprintf("uid %lu", (unsigned long)getuid());
-}
-
-/* A name for the record: printable and short. */
-static int
-operator_ok(const char *name)
-{
-	size_t n = strlen(name);
-
-	if (n == 0 || n > MAX_OPERATOR) {
-		mo_warn("operator: %s", n ? "too long" : "empty");
-		return 0;
-	}
-	for (; *name; name++)
-		if ((unsigned char)*name < 0x20 || *name == 0x7f) {
-			mo_warn("operator: control characters are not a name");
-			return 0;
-		}
-	return 1;
-}
-
 /* A queue entry id: a positive decimal number. */
 static int
 parse_id(const char *s, int64_t *id)
@@ -523,6 +488,27 @@ out:
 	return rc;
 }
 
+/* The reason that closes an erasure request `profile delete` answered. */
+#define ERASED	"erased"
+
+/*
+ * An erasure request is personal data too: its message goes with the
+ * profile. One whose profile is still on file was not answered yet.
+ */
+static int
+forget(struct store *s, const struct queue_item *q)
+{
+	int live, rc;
+
+	if ((rc = store_queue_forget(s, q->id, &live)) == 0 && live) {
+		mo_warn("queue entry %lld: profile %s is not erased: "
+		    "run mailopt profile delete first", (long long)q->id,
+		    q->profile);
+		rc = EX_DATAERR;
+	}
+	return rc;
+}
+
 /* assign (email != NULL) or dismiss entry id, as operator. */
 static int
 decide(const struct conf *c, int64_t id, const char *email,
@@ -545,6 +531,9 @@ decide(const struct conf *c, int64_t id, const char *email,
 	if (email != NULL &&
 	    (rc = assign_apply(c, s, &q, email, operator, &said)) != 0)
 		goto out;
+	if (email == NULL && note != NULL && strcmp(note, ERASED) == 0 &&
+	    (rc = forget(s, &q)) != 0)
+		goto out;
 	if ((rc = store_queue_close(s, id, email ? QUEUE_ASSIGNED :
 	    QUEUE_DISMISSED, email, operator, note)) != 0 ||
 	    (rc = store_commit(s)) != 0)
@@ -553,8 +542,9 @@ decide(const struct conf *c, int64_t id, const char *email,
 		printf("queue entry %lld: assigned to %s by %s%s\n",
 		    (long long)id, email, operator, buf_str(&said));
 	else
-		printf("queue entry %lld: dismissed by %s\n", (long long)id,
-		    operator);
+		printf("queue entry %lld: dismissed by %s%s\n", (long long)id,
+		    operator, note != NULL && strcmp(note, ERASED) == 0 ?
+		    ": erased, its stored message deleted" : "");
 	/* the confirmation the decision caused goes out now, as after a sweep */
 	if (email != NULL && outbox_enabled(c)) {
 		fflush(stdout);
@@ -579,7 +569,7 @@ cmd_queue(const struct conf *c, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *sub, *operator = NULL, *reason = NULL;
-	char *login = NULL;
+	char *name;
 	int64_t id = 0;
 	int ch, json = 0, rc;
 
@@ -611,13 +601,10 @@ cmd_queue(const struct conf *c, int argc, char **argv)
 		return rc;
 	if (strcmp(sub, "show") == 0)
 		return show(c, id);
-	if (operator == NULL)
-		operator = login = login_name();
-	if (!operator_ok(operator))
-		rc = EX_USAGE;
-	else
-		rc = decide(c, id, strcmp(sub, "assign") == 0 ? argv[1] : NULL,
-		    operator, reason);
-	free(login);
+	if ((name = operator_name(operator)) == NULL)
+		return EX_USAGE;
+	rc = decide(c, id, strcmp(sub, "assign") == 0 ? argv[1] : NULL, name,
+	    reason);
+	free(name);
 	return rc;
 }

@@ -30,7 +30,8 @@ row(char **f, size_t nf, const int *map, struct reseller *r)
 	char *v[NCOLS];
 
 	for (size_t i = 0; i < nf; i++)
-		v[map[i]] = str_trim(f[i]);
+		if (map[i] >= 0)
+			v[map[i]] = str_trim(f[i]);
 	if (strlen(v[C_COUNTRY]) != 2 ||
 	    strspn(ascii_lower(v[C_COUNTRY]), "abcdefghijklmnopqrstuvwxyz") != 2)
 		return "country is not an ISO 3166 alpha-2 code";
@@ -48,11 +49,15 @@ row(char **f, size_t nf, const int *map, struct reseller *r)
 	return NULL;
 }
 
-/* csv_header refused unknown and repeated columns: three are all three. */
+/* csv_header refused repeated columns: three known ones are all three. */
 static const char *
 reseller_header(const int *map, size_t n)
 {
-	return n == NCOLS ? NULL : "the header must name country, name and email";
+	size_t known = 0;
+
+	for (size_t i = 0; i < n; i++)
+		known += map[i] >= 0;
+	return known == NCOLS ? NULL : "the header must name country, name and email";
 }
 
 /* The file is the whole list: a country left out has no reseller any more. */
@@ -92,7 +97,7 @@ import(const struct conf *c, const char *path)
 		.record = reseller_record,
 	};
 
-	return import_csv(c, path, &im, NULL);
+	return import_csv(c, path, &im, 0, NULL);
 }
 
 int

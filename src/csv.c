@@ -139,22 +139,47 @@ csv_error(const struct csv *r)
 	return r->error ? r->error : "malformed record";
 }
 
+/*
+ * What a spreadsheet runs as a formula when a cell begins with it
+ * (OWASP, CSV injection); a leading ' makes it text.
+ */
+static int
+formula_start(const char *s)
+{
+	return *s != '\0' && strchr("=+-@\t\r", *s) != NULL;
+}
+
 void
 csv_field(struct buf *b, const char *s)
 {
+	int guard;
+
 	if (s == NULL)
 		s = "";
+	guard = formula_start(s);
 	if (strpbrk(s, ",\"\r\n") == NULL) {
+		if (guard)
+			buf_addc(b, '\'');
 		buf_adds(b, s);
 		return;
 	}
 	buf_addc(b, '"');
+	if (guard)
+		buf_addc(b, '\'');
 	for (; *s; s++) {
 		if (*s == '"')
 			buf_addc(b, '"');
 		buf_addc(b, *s);
 	}
 	buf_addc(b, '"');
+}
+
+char *
+csv_unguard(char *s)
+{
+	if (s[0] == '\'' && formula_start(s + 1))
+		memmove(s, s + 1, strlen(s));
+	return s;
 }
 
 char *
@@ -165,10 +190,11 @@ csv_header(char **fields, size_t n, const char *const *names, int nnames,
 		int k;
 
 		for (k = 0; k < nnames; k++)
-			if (strcmp(str_trim(fields[i]), names[k]) == 0)
+			if (ascii_casecmp(str_trim(fields[i]), names[k]) == 0)
 				break;
+		map[i] = -1;
 		if (k == nnames)
-			return xasprintf("unknown column: %s", fields[i]);
+			continue;
 		for (size_t j = 0; j < i; j++)
 			if (map[j] == k)
 				return xasprintf("repeated column: %s", fields[i]);

@@ -24,15 +24,21 @@ size_t		 csv_line(const struct csv *r);
 const char	*csv_error(const struct csv *r);
 
 /*
- * Map a header record onto known column names: map[i] is the index in
- * names of field i (fields are trimmed in place). Returns NULL, or why
- * the header is bad ("unknown column: X", "repeated column: X") in a
- * string the caller frees.
+ * Map a header record onto known column names, ignoring ASCII case:
+ * map[i] is the index in names of field i, or -1 when it is none of
+ * them (fields are trimmed in place). Returns NULL, or why the header
+ * is bad ("repeated column: X") in a string the caller frees.
  */
 char		*csv_header(char **fields, size_t n, const char *const *names,
 		    int nnames, int *map);
 
-/* Append s as one field, quoted when it needs to be (NULL: empty). */
+/*
+ * Append s as one field, quoted when it needs to be (NULL: empty). A
+ * value a spreadsheet would run as a formula (beginning with =, +, -,
+ * @, TAB or CR) gets a leading ' (OWASP CSV injection).
+ */
 void		 csv_field(struct buf *b, const char *s);
+/* Undo that guard on a field read back, in place; returns s. */
+char		*csv_unguard(char *s);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sysexits.h>
 
 #include "cmd.h"
@@ -12,9 +13,19 @@
 #include "store.h"
 #include "util.h"
 
+/* Every field of a record is UTF-8: what is stored is read as text again. */
+static int
+record_utf8(char **f, size_t nf)
+{
+	for (size_t i = 0; i < nf; i++)
+		if (!utf8_valid(f[i], strlen(f[i])))
+			return 0;
+	return 1;
+}
+
 int
 import_csv(const struct conf *c, const char *path, const struct import *im,
-    void *arg)
+    int dry_run, void *arg)
 {
 	struct store *s = NULL;
 	struct csv *csv = NULL;
@@ -35,10 +46,16 @@ import_csv(const struct conf *c, const char *path, const struct import *im,
 	if ((rc = csv_read(csv, &f, &nf)) > 0) {
 		ncols = nf;
 		map = xcalloc(nf, sizeof *map);
-		if ((bad = csv_header(f, nf, im->columns, im->ncolumns, map)) == NULL &&
-		    im->header)
+		if (!record_utf8(f, nf))
+			why = "not valid UTF-8";
+		else if ((bad = csv_header(f, nf, im->columns, im->ncolumns,
+		    map)) == NULL && im->header)
 			why = im->header(map, nf);
 	}
+	/* a CRM export has many columns that are not ours */
+	for (size_t i = 0; rc > 0 && !bad && !why && i < ncols; i++)
+		if (map[i] < 0)
+			mo_warn("%s:1: unknown column \"%s\" skipped", path, f[i]);
 	if (rc <= 0 || bad || why) {
 		mo_warn("%s:1: %s", path, rc < 0 ? csv_error(csv) :
 		    rc == 0 ? "empty file, no header line" : bad ? bad : why);
@@ -58,16 +75,23 @@ import_csv(const struct conf *c, const char *path, const struct import *im,
 			continue;	/* blank line */
 		free(where);
 		where = xasprintf("%s:%zu", path, csv_line(csv));
-		if (nf != ncols) {
-			mo_warn("%s: wrong number of fields", where);
+		if (nf != ncols || !record_utf8(f, nf)) {
+			mo_warn("%s: %s", where, nf != ncols ?
+			    "wrong number of fields" : "not valid UTF-8");
 			rc = EX_DATAERR;
 			goto rollback;
 		}
-		if ((rc = im->record(s, f, nf, map, where, arg)) != 0)
+		if ((rc = im->record(s, f, nf, map, where, arg)) == IMPORT_SKIP)
+			continue;
+		if (rc != 0)
 			goto rollback;
 		count++;
 	}
-	if ((rc = store_commit(s)) == 0)
+	if (dry_run) {
+		store_rollback(s);
+		printf("would import %zu %s (dry run: nothing changed)\n", count,
+		    im->what);
+	} else if ((rc = store_commit(s)) == 0)
 		printf("imported %zu %s\n", count, im->what);
 	goto out;
 rollback:

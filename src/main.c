@@ -37,10 +37,14 @@ static const struct command {
 	  "    Process every message in MAILDIR/new and file it by its outcome.\n"
 	  "    Then send what is due in the outbox, unless --no-flush.\n" },
 	{ "profile", cmd_profile,
-	  "profile import FILE.csv\n"
+	  "profile import FILE.csv [--dry-run]\n"
 	  "profile export [--csv | --json]\n"
 	  "profile show EMAIL [--json]\n"
-	  "    Load, dump or show customer profiles.\n" },
+	  "profile set EMAIL FLAG=0|1 ... [--operator NAME] [--reason TEXT]\n"
+	  "profile delete EMAIL [--operator NAME] [--reason TEXT]\n"
+	  "    Merge, dump or show customer profiles (an import never turns a\n"
+	  "    flag back on without a newer consent_time); change flags as an\n"
+	  "    operator; erase a profile, keeping only its hashed addresses.\n" },
 	{ "rules", cmd_rules,
 	  "rules check\n"
 	  "rules explain FILE\n"
@@ -58,8 +62,9 @@ static const struct command {
 	  "    oldest first (overdue ones flagged), show one with its candidate\n"
 	  "    profiles, apply one to a profile, or dismiss it.\n" },
 	{ "export", cmd_export,
-	  "export suppression --channel email|postal|third-party [--format csv|json]\n"
-	  "    Every address that must not be contacted on the channel.\n" },
+	  "export suppression --channel email|postal|third-party [--format csv|json] [--hashed]\n"
+	  "    Every address that must not be contacted on the channel; --hashed\n"
+	  "    adds their SHA-256 and the hashes of erased addresses.\n" },
 	{ "purge", cmd_purge,
 	  "purge --older-than DAYS\n"
 	  "    Drop the stored messages of requests handled more than DAYS days\n"

@@ -213,7 +213,7 @@ processor_run(struct processor *p, const char *buf, size_t len, int oversize,
 	struct match mt = { 0 };
 	struct rule_hit hit;
 	struct processed rec = { 0 };
-	struct why why;
+	struct why why = { 0 };
 	char *key = NULL;
 	int found = 0, rc = 0;
 
@@ -335,7 +335,7 @@ processor_assign(struct processor *p, const char *raw, size_t len,
 {
 	struct message *m = NULL;
 	struct profile prof = { 0 };
-	struct why why;
+	struct why why = { 0 };
 	int found = 0, rc;
 
 	memset(res, 0, sizeof *res);

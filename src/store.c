@@ -115,7 +115,7 @@ static const char *const migrations[] = {
 	"ALTER TABLE outbox ADD COLUMN claim_until INTEGER;"
 	"CREATE INDEX outbox_claim ON outbox (claim) WHERE claim IS NOT NULL;",
 	/*
-	 * Requests a sender owning no profile had applied to profiles its
+	 * 4: requests a sender owning no profile had applied to profiles its
 	 * text named: max_requests_per_sender caps them per 24 hours.
 	 */
 	"CREATE TABLE sender_request ("
@@ -125,6 +125,18 @@ static const char *const migrations[] = {
 	"  time INTEGER NOT NULL,"
 	"  message_id TEXT);"
 	"CREATE INDEX sender_request_sender ON sender_request (sender, time);",
+	/*
+	 * 5: operators and imports say why they changed a flag; an erased
+	 * profile stays as a tombstone (email "sha256:<hex>", no personal
+	 * data) so that its history keeps its reference, and the hashes
+	 * of its lower-cased addresses keep them suppressed.
+	 */
+	"ALTER TABLE history ADD COLUMN reason TEXT;"
+	"ALTER TABLE profile ADD COLUMN erased INTEGER;"
+	"CREATE TABLE erased ("
+	"  hash TEXT PRIMARY KEY,"
+	"  profile_id INTEGER NOT NULL REFERENCES profile,"
+	"  time INTEGER NOT NULL);",
 };
 
 /* Columns 0..9 of every profile query: see profile_row(). */
@@ -156,6 +168,7 @@ enum q {
 	Q_ADDR_ADD,
 	Q_HISTORY_ADD,
 	Q_HISTORY_EACH,
+	Q_FLAG_CHANGED,
 	Q_PROCESSED_GET,
 	Q_PROCESSED_ADD,
 	Q_QUEUE_ADD,
@@ -173,10 +186,12 @@ static const struct sq queries[Q_COUNT] = {
 	[Q_PROFILE_FIND] = { "find profile",
 	    PROFILE_SELECT " FROM address x JOIN profile p ON p.id = x.profile_id"
 	    " WHERE x.email = ?1" },
+	/* An erased profile is a tombstone: no token or listing reaches it. */
 	[Q_PROFILE_GET] = { "get profile",
-	    PROFILE_SELECT " FROM profile p WHERE p.id = ?1" },
+	    PROFILE_SELECT " FROM profile p WHERE p.id = ?1 AND p.erased IS NULL" },
 	[Q_PROFILE_EACH] = { "list profiles",
-	    PROFILE_SELECT " FROM profile p ORDER BY p.email COLLATE NOCASE" },
+	    PROFILE_SELECT " FROM profile p WHERE p.erased IS NULL"
+	    " ORDER BY p.email COLLATE NOCASE" },
 	[Q_PROFILE_KEY] = { "find profile",
 	    "SELECT id, " FLAG_COLS " FROM profile WHERE email = ?1" },
 	[Q_PROFILE_FLAGS] = { "get flags",
@@ -204,11 +219,16 @@ static const struct sq queries[Q_COUNT] = {
 	    " VALUES (?1, ?2, ?3)" },
 	[Q_HISTORY_ADD] = { "record history",
 	    "INSERT INTO history (profile_id, flag, old_value, new_value, time,"
-	    "  message_id, rule, operator)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" },
+	    "  message_id, rule, operator, reason)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)" },
 	[Q_HISTORY_EACH] = { "list history",
 	    "SELECT id, flag, old_value, new_value, time, message_id, rule,"
-	    "  operator FROM history WHERE profile_id = ?1 ORDER BY id" },
+	    "  operator, reason FROM history WHERE profile_id = ?1 ORDER BY id" },
+	/* A flag never changed dates from the profile's creation. */
+	[Q_FLAG_CHANGED] = { "read history",
+	    "SELECT coalesce((SELECT max(time) FROM history"
+	    "  WHERE profile_id = ?1 AND flag = ?2), created)"
+	    " FROM profile WHERE id = ?1" },
 	[Q_PROCESSED_GET] = { "find processed message",
 	    "SELECT outcome, file, action, rule, profile FROM processed"
 	    " WHERE key = ?1" },
@@ -508,9 +528,10 @@ flags_write(struct store *s, int64_t id, unsigned old, unsigned new,
 		return 0;
 	for (int f = 0; f < FLAG_COUNT && ret == 0; f++)
 		if ((old ^ new) & flag_bit(f))
-			ret = q_run(s, Q_HISTORY_ADD, NULL, "lsiilsss", id,
+			ret = q_run(s, Q_HISTORY_ADD, NULL, "lsiilssss", id,
 			    flag_name(f), flag_val(old, f), flag_val(new, f),
-			    now, why->message_id, why->rule, why->operator);
+			    now, why->message_id, why->rule, why->operator,
+			    why->reason);
 	if (ret == 0)
 		ret = q_run(s, Q_FLAGS_SET, NULL, "liiil", id, flag_val(new, 0),
 		    flag_val(new, 1), flag_val(new, 2), now);
@@ -540,9 +561,8 @@ address_add(struct store *s, int64_t id, const char *addr, int primary)
 }
 
 static int
-profile_put(struct store *s, const struct profile *p, const char *who)
+profile_put(struct store *s, const struct profile *p, const struct why *why)
 {
-	const struct why why = { NULL, NULL, who };
 	const int64_t now = mo_now();
 	const unsigned new = p->flags & FLAG_ALL;
 	char *list = NULL, *addr, *last;
@@ -567,7 +587,7 @@ profile_put(struct store *s, const struct profile *p, const char *who)
 		goto out;
 	if (!found)
 		id = sqlite3_last_insert_rowid(s->db);
-	if ((ret = flags_write(s, id, old, new, &why, now)) != 0 ||
+	if ((ret = flags_write(s, id, old, new, why, now)) != 0 ||
 	    (ret = q_run(s, Q_ADDR_CLEAR, NULL, "l", id)) != 0 ||
 	    (ret = address_add(s, id, p->email, 1)) != 0)
 		goto out;
@@ -583,16 +603,39 @@ out:
 
 /* In a savepoint so that a refused profile leaves the transaction as it was. */
 int
-store_profile_put(struct store *s, const struct profile *p, const char *who)
+store_profile_save(struct store *s, const struct profile *p,
+    const struct why *why)
 {
 	int ret;
 
 	if ((ret = sq_need_tx(s, "save profile")) != 0 ||
 	    (ret = q_run(s, Q_PUT_BEGIN, NULL, "")) != 0)
 		return ret;
-	if ((ret = profile_put(s, p, who)) != 0)
+	if ((ret = profile_put(s, p, why)) != 0)
 		(void)q_run(s, Q_PUT_UNDO, NULL, "");
 	(void)q_run(s, Q_PUT_END, NULL, "");
+	return ret;
+}
+
+int
+store_profile_put(struct store *s, const struct profile *p, const char *who)
+{
+	const struct why why = { .operator = who };
+
+	return store_profile_save(s, p, &why);
+}
+
+int
+store_flag_changed(struct store *s, int64_t profile_id, int flag,
+    int64_t *when)
+{
+	int ret, row;
+
+	*when = 0;
+	if ((ret = q_run(s, Q_FLAG_CHANGED, &row, "ls", profile_id,
+	    flag_name(flag))) == 0 && row)
+		*when = sqlite3_column_int64(STMT(s, Q_FLAG_CHANGED), 0);
+	q_done(s, Q_FLAG_CHANGED);
 	return ret;
 }
 
@@ -660,6 +703,7 @@ store_history_each(struct store *s, int64_t profile_id,
 		h.message_id = sq_text(st, 5);
 		h.rule = sq_text(st, 6);
 		h.operator = sq_text(st, 7);
+		h.reason = sq_text(st, 8);
 		if ((ret = fn(&h, arg)) != 0)
 			break;
 	}

@@ -54,25 +54,36 @@ int	 store_profile_find(struct store *s, const char *address,
 /* Same by id. */
 int	 store_profile_get(struct store *s, int64_t id, struct profile *p,
 	    int *found);
-/*
- * Insert a profile, or update the one whose primary email matches
- * (case-insensitive): fields and the further addresses are replaced.
- * A flag that changes gets a history row with operator `who`.
- * An address that belongs to another profile is EX_DATAERR.
- * Must run inside a transaction.
- */
-int	 store_profile_put(struct store *s, const struct profile *p,
-	    const char *who);
-/* Call fn for every profile ordered by primary email; stop and return fn's nonzero. */
-int	 store_profile_each(struct store *s,
-	    int (*fn)(const struct profile *, void *), void *arg);
-
 /* Why a flag changed: message and rule, or operator. Any may be NULL. */
 struct why {
 	const char	*message_id;
 	const char	*rule;
 	const char	*operator;
+	const char	*reason;	/* the operator's words, or the import's file and line */
 };
+
+/*
+ * Insert a profile, or update the one whose primary email matches
+ * (case-insensitive): every field and the further addresses are
+ * replaced by p's (merging is the caller's business). A flag that
+ * changes gets a history row saying why. An address that belongs to
+ * another profile is EX_DATAERR, and nothing of p is kept.
+ * Must run inside a transaction.
+ */
+int	 store_profile_save(struct store *s, const struct profile *p,
+	    const struct why *why);
+/* The same with only an operator for why. */
+int	 store_profile_put(struct store *s, const struct profile *p,
+	    const char *who);
+/*
+ * *when gets the time flag (a flag index, see flag_name) of the profile
+ * last changed, or, never changed, when the profile was made.
+ */
+int	 store_flag_changed(struct store *s, int64_t profile_id, int flag,
+	    int64_t *when);
+/* Call fn for every profile ordered by primary email; stop and return fn's nonzero. */
+int	 store_profile_each(struct store *s,
+	    int (*fn)(const struct profile *, void *), void *arg);
 
 /*
  * Set every flag in mask to value (0/1) on the profile, appending one
@@ -88,10 +99,42 @@ struct history {
 	int		 old_value, new_value;
 	int64_t		 time;		/* seconds since the epoch */
 	const char	*message_id, *rule, *operator;	/* may be NULL */
+	const char	*reason;	/* may be NULL */
 };
 /* Call fn for each history row of the profile, oldest first. */
 int	 store_history_each(struct store *s, int64_t profile_id,
 	    int (*fn)(const struct history *, void *), void *arg);
+
+/* erasure */
+
+/*
+ * The form hashed suppression lists use: lower-case hex SHA-256 of
+ * address lower-cased (ASCII), into out.
+ */
+void	 store_address_hash(const char *address, char out[65]);
+/*
+ * Erase profile p (its id and primary email are read): the hashes of
+ * all its addresses are kept as erased, its flags go off (history
+ * says why), its queued messages lose message, sender and subject,
+ * its outgoing mail is deleted, and the profile stays as a tombstone
+ * named "sha256:<hash of its primary address>" with no personal data,
+ * which no lookup finds. *changed gets the flags that went off.
+ * Must run inside a transaction.
+ */
+int	 store_profile_erase(struct store *s, const struct profile *p,
+	    const struct why *why, unsigned *changed);
+/* *found is 1, and *when the time, when address was erased. */
+int	 store_erased_find(struct store *s, const char *address, int64_t *when,
+	    int *found);
+/* Call fn with every erased hash, in order; fn's nonzero stops and is returned. */
+int	 store_erased_each(struct store *s, int (*fn)(const char *, void *),
+	    void *arg);
+/*
+ * Drop message, sender and subject of queue entry id, an erasure
+ * request being closed, unless it names a profile that is not erased:
+ * then *live is 1 and nothing changes. In a transaction.
+ */
+int	 store_queue_forget(struct store *s, int64_t id, int *live);
 
 /* outbox */
 
@@ -279,6 +322,7 @@ struct suppressed {
 	const char	*email;		/* the address not to use */
 	const char	*profile;	/* its profile's primary address; NULL: not on file */
 	const char	*name, *company, *address, *country;	/* NULL when not on file */
+	const char	*hash;		/* for an erased address, email NULL: its SHA-256 */
 };
 /*
  * Call fn for every address that must not be contacted on the channel

@@ -250,6 +250,7 @@ store_suppression_each(struct store *s, unsigned flag,
 		x.company = sq_text(st, 3);
 		x.address = sq_text(st, 4);
 		x.country = sq_text(st, 5);
+		x.hash = NULL;
 		if ((ret = fn(&x, arg)) != 0)
 			break;
 	}

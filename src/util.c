@@ -454,6 +454,73 @@ iso_time(int64_t t, char out[32])
 	return out;
 }
 
+/* n digits at *p into *v, advancing p; 0, or -1 when they are not there. */
+static int
+digits(const char **p, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++, (*p)++) {
+		if (!ascii_isdigit(**p))
+			return -1;
+		*v = *v * 10 + (**p - '0');
+	}
+	return 0;
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int
+iso_parse(const char *s, int64_t *t)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	const char *p = s;
+	int y, mo, d, h = 0, mi = 0, sec = 0, zh = 0, zm = 0, sign = 0;
+
+	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
+	    *p++ != '-' || digits(&p, 2, &d) || mo < 1 || mo > 12 || d < 1 ||
+	    d > mdays[mo - 1] || (mo == 2 && d == 29 &&
+	    (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0))))
+		return -1;
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		p++;
+		if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi) ||
+		    h > 23 || mi > 59)
+			return -1;
+		if (*p == ':' && (p++, digits(&p, 2, &sec) || sec > 60))
+			return -1;
+		if (*p == '.' || *p == ',') {
+			/* fractions of a second are below what history keeps */
+			for (p++; ascii_isdigit(*p); p++)
+				;
+		}
+		if (*p == 'Z' || *p == 'z')
+			p++;
+		else if (*p == '+' || *p == '-') {
+			sign = *p++ == '-' ? -1 : 1;
+			if (digits(&p, 2, &zh) || (*p == ':' && *++p == '\0') ||
+			    (*p != '\0' && digits(&p, 2, &zm)) || zh > 23 || zm > 59)
+				return -1;
+		}
+	}
+	if (*p != '\0')
+		return -1;
+	*t = (days_from_civil(y, mo, d) * 24 + h) * 3600 + mi * 60 + sec -
+	    sign * (zh * 3600 + zm * 60);
+	return 0;
+}
+
 void
 sha256_hex(const void *data, size_t len, char out[65])
 {

@@ -102,6 +102,14 @@ time_t	 mo_now(void);
  */
 const char *iso_time(int64_t t, char out[32]);
 
+/*
+ * An ISO 8601 date or time as seconds since the epoch into *t:
+ * "2026-11-30", "2026-11-30T10:00:00Z", "2026-11-30T11:00+01:00",
+ * "2026-11-30 10:00:00" (no zone: UTC). Returns 0, or -1 when s is
+ * none of these.
+ */
+int	 iso_parse(const char *s, int64_t *t);
+
 /* Lowercase hex SHA-256 of data, into out (65 bytes). */
 void	 sha256_hex(const void *data, size_t len, char out[65]);
 

@@ -68,7 +68,28 @@ test_write(void)
 	buf_addc(&b, ',');
 	csv_field(&b, NULL);
 	is_str(buf_str(&b), "plain,\"a,\"\"b\"\"\",", "fields quoted only when needed");
+	buf_reset(&b);
+	csv_field(&b, "=HYPERLINK(\"http://x\",\"y\")");
+	is_str(buf_str(&b), "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"",
+	    "a formula gets a leading ', inside the quotes");
+	for (const char *const *v = (const char *const[]){ "+1", "-1", "@SUM(A1)",
+	    "\tx", "\rx", NULL }; *v; v++) {
+		buf_reset(&b);
+		csv_field(&b, *v);
+		ok(buf_str(&b)[0] == '\'' || (buf_str(&b)[0] == '"' &&
+		    buf_str(&b)[1] == '\''), "every formula start is guarded");
+	}
+	buf_reset(&b);
+	csv_field(&b, "a=1");
+	is_str(buf_str(&b), "a=1", "= later in a value is left alone");
 	buf_free(&b);
+	{
+		char g[] = "'+49 30 1234", h[] = "'plain", e[] = "";
+
+		is_str(csv_unguard(g), "+49 30 1234", "unguard takes the ' off a guarded value");
+		is_str(csv_unguard(h), "'plain", "unguard leaves any other ' alone");
+		is_str(csv_unguard(e), "", "unguard of an empty value");
+	}
 }
 
 static void
@@ -82,9 +103,15 @@ test_header(void)
 
 	ok(csv_header(ok_fields, 2, names, 3, map) == NULL &&
 	    map[0] == 1 && map[1] == 0, "header: columns in any order, trimmed");
-	why = csv_header(bad, 1, names, 3, map);
-	is_str(why, "unknown column: emial", "header: an unknown column is named");
-	free(why);
+	ok(csv_header(bad, 1, names, 3, map) == NULL && map[0] == -1,
+	    "header: an unknown column maps to -1");
+	{
+		char u1[] = "EMAIL", u2[] = "Name";
+		char *upper[] = { u1, u2 };
+
+		ok(csv_header(upper, 2, names, 3, map) == NULL &&
+		    map[0] == 0 && map[1] == 1, "header: names in any case");
+	}
 	why = csv_header(twice, 2, names, 3, map);
 	is_str(why, "repeated column: name", "header: a repeated column is named");
 	free(why);

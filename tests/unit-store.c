@@ -343,7 +343,7 @@ test_profiles(struct store *s)
 static void
 test_flags(struct store *s)
 {
-	const struct why why = { "m1@example.com", "50-en:3", NULL };
+	const struct why why = { .message_id = "m1@example.com", .rule = "50-en:3" };
 	struct seen seen = { 0 };
 	struct profile q = { 0 };
 	unsigned changed = 99;

@@ -75,6 +75,32 @@ test_sha(void)
 }
 
 static void
+test_iso_parse(void)
+{
+	int64_t t = 0;
+
+	ok(iso_parse("2026-11-30T10:00:00Z", &t) == 0 && t == 1796032800,
+	    "iso_parse: UTC time");
+	ok(iso_parse("2026-11-30T11:00:00+01:00", &t) == 0 && t == 1796032800,
+	    "iso_parse: an offset");
+	ok(iso_parse("2026-11-30T05:30-0430", &t) == 0 && t == 1796032800,
+	    "iso_parse: a negative offset without colon, no seconds");
+	ok(iso_parse("2026-11-30 10:00:00.123", &t) == 0 && t == 1796032800,
+	    "iso_parse: a space, a fraction, no zone is UTC");
+	ok(iso_parse("2026-11-30", &t) == 0 && t == 1796032800 - 36000,
+	    "iso_parse: a date is its midnight UTC");
+	ok(iso_parse("1970-01-01T00:00:00Z", &t) == 0 && t == 0, "iso_parse: the epoch");
+	ok(iso_parse("2024-02-29", &t) == 0, "iso_parse: a leap day");
+	ok(iso_parse("2026-02-29", &t) != 0, "iso_parse: no leap day in 2026");
+	ok(iso_parse("2026-13-01", &t) != 0, "iso_parse: month 13 refused");
+	ok(iso_parse("2026-11-30T25:00Z", &t) != 0, "iso_parse: hour 25 refused");
+	ok(iso_parse("30.11.2026", &t) != 0, "iso_parse: not ISO refused");
+	ok(iso_parse("2026-11-30Tx", &t) != 0, "iso_parse: junk refused");
+	ok(iso_parse("2026-11-30T10:00Z junk", &t) != 0, "iso_parse: trailing junk refused");
+	ok(iso_parse("", &t) != 0, "iso_parse: empty refused");
+}
+
+static void
 test_json(void)
 {
 	struct buf b = { 0 };
@@ -157,6 +183,7 @@ main(void)
 	test_strings();
 	test_utf8();
 	test_sha();
+	test_iso_parse();
 	test_json();
 	test_actions();
 	test_conf();
