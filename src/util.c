@@ -15,21 +15,25 @@
 #include "util.h"
 
 const char *progname = "mailopt";
+void (*mo_warn_hook)(const char *msg);
 
 static void
 vwarn(int err, const char *fmt, va_list ap)
 {
 	char msg[1024];
+	size_t n;
 
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	if (err) {
+	if (err && (n = strlen(msg)) + 3 < sizeof msg) {
 		const char *why = strerror(err);
 
 		/* diagnostics are lower case, strerror's are not */
-		fprintf(stderr, "%s: %s: %c%s\n", progname, msg,
+		snprintf(msg + n, sizeof msg - n, ": %c%s",
 		    *why >= 'A' && *why <= 'Z' ? *why + 32 : *why, *why ? why + 1 : "");
-	} else
-		fprintf(stderr, "%s: %s\n", progname, msg);
+	}
+	fprintf(stderr, "%s: %s\n", progname, msg);
+	if (mo_warn_hook)
+		mo_warn_hook(msg);
 }
 
 void

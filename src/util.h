@@ -14,6 +14,11 @@ extern const char *progname;
 void mo_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Same, with ": strerror(errno)" appended. */
 void mo_warn_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * When set, every diagnostic is also handed to it, without the
+ * program name (log_warnings sends them to syslog).
+ */
+extern void (*mo_warn_hook)(const char *msg);
 
 /*
  * Allocation that cannot fail: on exhaustion the process exits 75

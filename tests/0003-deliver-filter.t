@@ -128,12 +128,16 @@ is "$(flags francois.martin@martin-sa.example)" "true false true" \
 	"deliver: marketing_postal is off"
 
 # --- a missing database --------------------------------------------------
-exits 0 "filter: a missing database still lets the message through, exit 0" \
-	mo --db "$T/nowhere/mailopt.db" filter < "$QUESTION"
+exits 0 "filter: a missing database still lets a request through, exit 0" \
+	mo --db "$T/nowhere/mailopt.db" filter < "$POSTAL"
 like "$(first)" "X-Mailopt-Result: error;" "filter: marked error"
-same_as "$QUESTION" "filter: the message follows unchanged"
+same_as "$POSTAL" "filter: the message follows unchanged"
 exits 75 "filter -x: a missing database exits 75" \
+	mo --db "$T/nowhere/mailopt.db" filter -x < "$POSTAL"
+exits 0 "filter: a message that is no request needs no database" \
 	mo --db "$T/nowhere/mailopt.db" filter -x < "$QUESTION"
+like "$(first)" "X-Mailopt-Result: ignored;" "filter: marked ignored"
+same_as "$QUESTION" "filter: the message follows unchanged"
 
 # --- filter --------------------------------------------------------------
 exits 0 "filter: a request, exit 0" mo filter < "$BODYADDR"
