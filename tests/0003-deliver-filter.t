@@ -39,26 +39,6 @@ flags() {
 	echo "$(flag "$1" marketing_email) $(flag "$1" marketing_postal) $(flag "$1" third_party)"
 }
 
-# hold_lock / release_lock: another process holds the database's write lock.
-hold_lock() {
-	rm -f "$T/lockfifo"
-	mkfifo "$T/lockfifo"
-	sqlite3 "$MAILOPT_DB" < "$T/lockfifo" > /dev/null 2>&1 &
-	lockpid=$!
-	exec 4> "$T/lockfifo"
-	printf '.timeout 5000\nBEGIN IMMEDIATE;\n' >&4
-	i=0
-	while sqlite3 "$MAILOPT_DB" 'BEGIN IMMEDIATE; ROLLBACK;' 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || break
-		sleep 0.1
-	done
-}
-release_lock() {
-	exec 4>&-
-	wait "$lockpid"
-}
-
 exits 0 "init" mo init
 exits 0 "the sample profiles import" mo profile import "$SAMPLES/profiles.csv"
 

@@ -14,31 +14,12 @@ FRANCOIS=francois.martin@martin-sa.example
 mo init >/dev/null
 mo profile import "$SAMPLES/profiles.csv" >/dev/null
 
-# hold_lock / release_lock: another process holds the write lock (BEGIN EXCLUSIVE).
-hold_lock() {
-	rm -f "$T/lockfifo"
-	mkfifo "$T/lockfifo"
-	sqlite3 "$MAILOPT_DB" < "$T/lockfifo" > /dev/null 2>&1 &
-	lockpid=$!
-	exec 4> "$T/lockfifo"
-	printf '.timeout 5000\nBEGIN EXCLUSIVE;\nINSERT INTO reseller(country, name, email) VALUES ("ZZ", "x", "x@x.example");\n' >&4
-	i=0
-	while sqlite3 "$MAILOPT_DB" 'BEGIN IMMEDIATE; ROLLBACK;' 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || break
-		sleep 0.1
-	done
-}
-release_lock() {
-	exec 4>&-
-	wait "$lockpid" 2>/dev/null
-}
 trap 'exec 4>&- 2>/dev/null; rm -rf "$T"' EXIT
 
 # a busy timeout of 8 s: an answer within 4 s did not wait for the lock
 MAILOPT_BUSY_TIMEOUT=8000
 export MAILOPT_BUSY_TIMEOUT
-hold_lock
+hold_lock 'BEGIN EXCLUSIVE; INSERT INTO reseller(country, name, email) VALUES ("ZZ", "x", "x@x.example");'
 start=$(date +%s)
 exits 1 "a busy database: deliver of a message that is no request exits 1" \
 	timeout 10 "$MAILOPT" deliver < "$QUESTION"
