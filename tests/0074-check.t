@@ -51,6 +51,12 @@ else
 	pass "# skip"
 fi
 
+v=$(sql 'PRAGMA user_version')
+sql 'PRAGMA user_version = 1'
+exits 78 "check: a database of an older schema" mo check
+like "$(cat "$T/err")" "schema version 1 is older than $v: run mailopt init" "  says to run init"
+sql "PRAGMA user_version = $v"
+
 printf 'from = nobody\n' >> "$MAILOPT_CONFIG"
 exits 78 "check: a bad config line" mo check
 like "$(cat "$T/err")" "mailopt.conf:5: from: not an address" "  names file and line"
