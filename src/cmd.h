@@ -22,6 +22,7 @@ int	 cmd_export(const struct conf *c, int argc, char **argv);
 int	 cmd_purge(const struct conf *c, int argc, char **argv);
 int	 cmd_outbox(const struct conf *c, int argc, char **argv);
 int	 cmd_reseller(const struct conf *c, int argc, char **argv);
+int	 cmd_check(const struct conf *c, int argc, char **argv);
 
 /* Print the usage of a command ("" for the whole program) to stdout or stderr. */
 void	 usage_print(const char *command, int to_stderr);

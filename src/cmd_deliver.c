@@ -18,8 +18,21 @@
 #include "store.h"
 #include "util.h"
 
+/* deliver and filter get the settings also when a line was bad: then they process nothing. */
+static int
+settings_usable(const struct conf *c)
+{
+	if (c->problems == 0)
+		return 0;
+	mo_warn("%s: unusable settings: the message waits until they are fixed",
+	    c->config_file ? c->config_file : "config");
+	return EX_CONFIG;
+}
+
 /*
  * Run one message through a fresh store and rules in one transaction.
+ * A message that is not a request is answered from the rules alone:
+ * a busy, read-only or missing database delays only requests.
  * Returns 0 with *res filled, or an exit code with res->outcome error.
  */
 static int
@@ -33,7 +46,14 @@ process_one(const struct conf *c, const char *buf, size_t len, int over,
 
 	memset(res, 0, sizeof *res);
 	res->outcome = OUTCOME_ERROR;
-	if ((rc = open_rules(c, &r)) != 0 || (rc = open_store(c, &s)) != 0)
+	if ((rc = settings_usable(c)) != 0)
+		return rc;
+	if ((rc = open_rules(c, &r)) != 0)
+		goto out;
+	if (!process_is_request(c, r, buf, len, over, res))
+		goto out;
+	process_result_clear(res);
+	if ((rc = open_store(c, &s)) != 0)
 		goto out;
 	p = processor_new(c, s, r);
 	if ((rc = store_begin(s)) != 0)
@@ -90,12 +110,17 @@ cmd_deliver(const struct conf *c, int argc, char **argv)
 	}
 	if (optind != argc)
 		return usage_error("deliver");
-	if (read_fd_capped(STDIN_FILENO, c->max_message_size, &in, &over) == -1) {
-		mo_warn_errno("standard input");
-		buf_free(&in);
-		return EX_TEMPFAIL;
+	/* a broken config fails before the message is read */
+	memset(&res, 0, sizeof res);
+	res.outcome = OUTCOME_ERROR;
+	if ((rc = settings_usable(c)) == 0) {
+		if (read_fd_capped(STDIN_FILENO, c->max_message_size, &in,
+		    &over) == -1) {
+			mo_warn_errno("standard input");
+			rc = EX_TEMPFAIL;
+		} else
+			rc = process_one(c, buf_str(&in), in.len, over, dry, &res);
 	}
-	rc = process_one(c, buf_str(&in), in.len, over, dry, &res);
 	if (!dry)
 		log_result(NULL, &res);
 	if (dry) {
@@ -105,12 +130,18 @@ cmd_deliver(const struct conf *c, int argc, char **argv)
 		printf("%s\n", buf_str(&j));
 		buf_free(&j);
 	}
-	/* a broken setup says so; anything else the MTA should retry */
-	if (rc != 0 && rc != EX_CONFIG)
+	/*
+	 * Every failure is temporary to the MTA, a broken setup too: it
+	 * keeps the mail until the operator fixes it (EX_CONFIG would
+	 * make Postfix bounce the customer's request, 5.3.5).
+	 */
+	if (rc != 0) {
+		mo_warn("deliver: not processed: exit %d so that the MTA keeps "
+		    "the message and tries again", EX_TEMPFAIL);
 		rc = EX_TEMPFAIL;
-	else if (rc == 0 && res.outcome == OUTCOME_IGNORED)
+	} else if (res.outcome == OUTCOME_IGNORED)
 		rc = 1;
-	if (!dry && !no_flush && rc != EX_TEMPFAIL && rc != EX_CONFIG)
+	if (!dry && !no_flush && rc != EX_TEMPFAIL)
 		flush(c);
 	process_result_clear(&res);
 	buf_free(&in);

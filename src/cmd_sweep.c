@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "conf.h"
+#include "json.h"
 #include "log.h"
 #include "maildir.h"
 #include "outbox.h"
@@ -32,6 +33,7 @@ struct sweep {
 	int			 dry, json, no_flush;
 	struct buf		 in, line;
 	unsigned long		 count[OUTCOME_ERROR + 1];
+	unsigned long		 skipped;	/* names in new/ that are no regular file */
 	/* test hook: die at the n-th commit or move, to prove crash safety */
 	const char		*die_point;
 	long			 die_after, commits, moves;
@@ -41,6 +43,7 @@ struct item {
 	char			*name;
 	struct process_result	 res;
 	int			 gone;	/* another sweep took the file first */
+	int			 skipped; /* not a regular file: left alone, unread */
 };
 
 static void
@@ -77,17 +80,43 @@ destination(const struct sweep *sw, enum outcome o, const char **folder,
 	return 0;
 }
 
+/* What the report says of a name in new/ that is no regular file. */
+#define SKIPPED_WHY	"not a regular file"
+
 static void
 report(struct sweep *sw, const struct item *it)
 {
 	const struct process_result *r = &it->res;
+	int first = 1;
 
-	sw->count[r->outcome]++;
 	buf_reset(&sw->line);
+	if (it->skipped) {
+		sw->skipped++;
+		if (sw->json) {
+			buf_addc(&sw->line, '{');
+			json_kstr(&sw->line, "file", it->name, &first);
+			json_kstr(&sw->line, "message_id", NULL, &first);
+			json_kstr(&sw->line, "outcome", "skipped", &first);
+			json_kstr(&sw->line, "action", NULL, &first);
+			json_kstr(&sw->line, "rule", NULL, &first);
+			json_kstr(&sw->line, "profile", NULL, &first);
+			json_kstr(&sw->line, "changes", NULL, &first);
+			json_kstr(&sw->line, "reason", SKIPPED_WHY, &first);
+			buf_addc(&sw->line, '}');
+		} else {
+			buf_add_cescaped(&sw->line, it->name);
+			buf_adds(&sw->line, " skipped: " SKIPPED_WHY);
+		}
+		printf("%s\n", buf_str(&sw->line));
+		return;
+	}
+	sw->count[r->outcome]++;
 	if (sw->json)
 		process_result_json(r, it->name, &sw->line);
 	else {
-		buf_printf(&sw->line, "%s %s", it->name, outcome_name(r->outcome));
+		/* the name is the sender's choice: it must not make a line of its own */
+		buf_add_cescaped(&sw->line, it->name);
+		buf_printf(&sw->line, " %s", outcome_name(r->outcome));
 		if (r->action != ACTION_NONE)
 			buf_printf(&sw->line, " action=%s", action_name(r->action));
 		if (r->rule)
@@ -124,8 +153,9 @@ run_batch(struct sweep *sw, struct item *items, size_t n)
 
 		rc = maildir_read(sw->md, items[i].name, sw->conf->max_message_size,
 		    &sw->in, &over);
-		if (rc == EX_NOINPUT) {
-			items[i].gone = 1;
+		if (rc == EX_NOINPUT || rc == EX_DATAERR) {
+			items[i].gone = rc == EX_NOINPUT;
+			items[i].skipped = rc == EX_DATAERR;
 			rc = 0;
 			continue;
 		}
@@ -146,7 +176,7 @@ run_batch(struct sweep *sw, struct item *items, size_t n)
 		return rc;
 	test_hook(sw, "commit", &sw->commits);
 	for (size_t i = 0; i < n; i++) {
-		if (items[i].gone)
+		if (items[i].gone || items[i].skipped)
 			continue;
 		if (!destination(sw, items[i].res.outcome, &folder, &flags))
 			continue;
@@ -198,7 +228,9 @@ sweep_all(struct sweep *sw, char **names, size_t total)
 		} else if (brc != 0)
 			fail_items(items, n);
 		for (size_t i = 0; i < n; i++) {
-			if (!items[i].gone) {
+			if (items[i].skipped)
+				report(sw, &items[i]);
+			else if (!items[i].gone) {
 				report(sw, &items[i]);
 				if (!sw->dry)
 					log_result(items[i].name, &items[i].res);
@@ -258,13 +290,16 @@ cmd_sweep(const struct conf *c, int argc, char **argv)
 	n = 0;
 	for (int o = 0; o <= OUTCOME_ERROR; o++)
 		n += sw.count[o];
-	if (!sw.json)
+	if (!sw.json) {
 		printf("sweep: %zu messages: %lu applied, %lu unchanged, "
-		    "%lu queued, %lu duplicate, %lu ignored, %lu errors%s\n",
+		    "%lu queued, %lu duplicate, %lu ignored, %lu errors",
 		    n, sw.count[OUTCOME_APPLIED], sw.count[OUTCOME_UNCHANGED],
 		    sw.count[OUTCOME_QUEUED], sw.count[OUTCOME_DUPLICATE],
-		    sw.count[OUTCOME_IGNORED], sw.count[OUTCOME_ERROR],
-		    sw.dry ? " (dry run: nothing changed)" : "");
+		    sw.count[OUTCOME_IGNORED], sw.count[OUTCOME_ERROR]);
+		if (sw.skipped)
+			printf(", %lu skipped (" SKIPPED_WHY ")", sw.skipped);
+		printf("%s\n", sw.dry ? " (dry run: nothing changed)" : "");
+	}
 	/* what the batches committed goes out now; a failure keeps it pending */
 	if (!sw.dry && !sw.no_flush)
 		outbox_flush_after(c, sw.store);

@@ -1,12 +1,17 @@
 /* conf.c — settings from the command line, the environment and the config file, in that precedence. */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
+#include "compose.h"
 #include "conf.h"
 #include "util.h"
 
@@ -128,6 +133,148 @@ set_key(struct conf *c, const struct key *k, const char *v)
 	return -1;
 }
 
+/*
+ * What a value must be beyond its kind: each check returns NULL when
+ * v will work, else why not (a literal, or written into why). An
+ * empty value turns from, smtp and the secret files off.
+ */
+static const char *
+check_from(const char *v, char *why, size_t size)
+{
+	char *name, *addr;
+	int bad = compose_mailbox_parse(v, &name, &addr) != 0;
+
+	free(name);
+	free(addr);
+	return bad ? "not an address" : NULL;
+}
+
+/* The program the sendmail setting runs: an absolute path to an executable file. */
+static const char *
+check_command(const char *v, char *why, size_t size)
+{
+	size_t n = strcspn(v, " \t");
+	struct stat st;
+	char *prog;
+
+	if (n == 0)
+		return "no command";
+	prog = xstrndup(v, n);
+	if (*prog != '/')
+		snprintf(why, size, "%s: not an absolute path", prog);
+	else if (stat(prog, &st) == -1)
+		snprintf(why, size, "%s: %s", prog, errno == ENOENT ?
+		    "no such file" : "cannot be reached");
+	else if (!S_ISREG(st.st_mode) || access(prog, X_OK) == -1)
+		snprintf(why, size, "%s: not an executable file", prog);
+	else
+		why = NULL;
+	free(prog);
+	return why;
+}
+
+/* smtp://HOST[:PORT][/] or smtps://…, HOST a name or [IPv6]. */
+static const char *
+check_smtp_url(const char *v, char *why, size_t size)
+{
+	const char *h, *p;
+	char *end;
+	long port;
+
+	if (strncmp(v, "smtp://", 7) == 0)
+		h = v + 7;
+	else if (strncmp(v, "smtps://", 8) == 0)
+		h = v + 8;
+	else
+		return "not an smtp:// or smtps:// URL";
+	if (*h == '[')
+		p = strchr(h, ']') ? strchr(h, ']') + 1 : h;
+	else
+		p = h + strcspn(h, ":/");
+	if (p == h || (*h != '[' && strspn(h, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") != (size_t)(p - h)))
+		return "no host name";
+	if (*p == ':') {
+		errno = 0;
+		port = strtol(p + 1, &end, 10);
+		if (errno || end == p + 1 || port < 1 || port > 65535 ||
+		    (*end != '\0' && strcmp(end, "/") != 0))
+			return "bad port";
+		p = end;
+	}
+	if (*p != '\0' && strcmp(p, "/") != 0)
+		return "only smtp://HOST:PORT, nothing after it";
+	(void)why, (void)size;
+	return NULL;
+}
+
+/* A file this user can read and nobody else: mode 0600 or 0400. */
+static const char *
+check_private_file(const char *v, char *why, size_t size)
+{
+	struct stat st;
+	int fd;
+
+	if ((fd = open(v, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
+		const char *e = strerror(errno);
+
+		/* diagnostics are lower case, strerror's are not */
+		snprintf(why, size, "%s: %c%s", v, *e >= 'A' && *e <= 'Z' ?
+		    *e + 32 : *e, *e ? e + 1 : "");
+		return why;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))
+		snprintf(why, size, "%s: not a regular file", v);
+	else if (st.st_mode & (S_IRWXG | S_IRWXO))
+		snprintf(why, size, "%s: mode %03o: readable by others: "
+		    "chmod 600 it", v, (unsigned)(st.st_mode & 0777));
+	else
+		why = NULL;
+	close(fd);
+	return why;
+}
+
+static const struct check {
+	const char	 *key;
+	const char	*(*fn)(const char *v, char *why, size_t size);
+} checks[] = {
+	{ "from",		check_from },
+	{ "sendmail",		check_command },
+	{ "smtp",		check_smtp_url },
+	{ "token_secret_file",	check_private_file },
+	{ "smtp_password_file",	check_private_file },
+};
+
+const char *
+conf_check_value(const char *key, const char *v, char *why, size_t size)
+{
+	for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
+		if (strcmp(checks[i].key, key) != 0)
+			continue;
+		if (*v == '\0' && strcmp(key, "sendmail") != 0)
+			return NULL;
+		return checks[i].fn(v, why, size);
+	}
+	return NULL;
+}
+
+/* Say what is wrong on line lineno of path, and count it. */
+static void
+problem(struct conf *c, const char *path, int lineno, const char *key,
+    const char *why)
+{
+	if (key)
+		mo_warn("%s:%d: %s: %s", path, lineno, key, why);
+	else
+		mo_warn("%s:%d: %s", path, lineno, why);
+	c->problems++;
+}
+
+/*
+ * Read the settings of path into c. Every bad line is named and
+ * counted in c->problems, and reading goes on past it so that one run
+ * shows them all.
+ */
 static int
 read_file(struct conf *c, const char *path, int must_exist)
 {
@@ -140,11 +287,13 @@ read_file(struct conf *c, const char *path, int must_exist)
 		if (errno == ENOENT && !must_exist)
 			return 0;
 		mo_warn_errno("%s", path);
+		c->problems++;
 		return EX_CONFIG;
 	}
 	set_str(&c->config_file, path);
 	while (getline(&line, &cap, fp) != -1) {
-		char *key, *val, *eq;
+		char *key, *val, *eq, why[512];
+		const char *bad;
 		size_t i;
 
 		lineno++;
@@ -152,9 +301,8 @@ read_file(struct conf *c, const char *path, int must_exist)
 		if (*key == '\0' || *key == '#')
 			continue;
 		if ((eq = strchr(key, '=')) == NULL) {
-			mo_warn("%s:%d: expected key = value", path, lineno);
-			rc = EX_CONFIG;
-			goto out;
+			problem(c, path, lineno, NULL, "expected key = value");
+			continue;
 		}
 		*eq = '\0';
 		val = str_trim(eq + 1);
@@ -163,22 +311,21 @@ read_file(struct conf *c, const char *path, int must_exist)
 			if (strcmp(keys[i].name, key) == 0)
 				break;
 		if (i == sizeof keys / sizeof keys[0]) {
-			mo_warn("%s:%d: unknown setting: %s", path, lineno, key);
-			rc = EX_CONFIG;
-			goto out;
+			problem(c, path, lineno, key, "unknown setting");
+			continue;
 		}
 		if (set_key(c, &keys[i], val) != 0) {
-			mo_warn("%s:%d: bad value for %s: %s", path, lineno,
-			    key, val);
-			rc = EX_CONFIG;
-			goto out;
-		}
+			snprintf(why, sizeof why, "bad value: %s", val);
+			problem(c, path, lineno, key, why);
+		} else if ((bad = conf_check_value(key, val, why, sizeof why)) != NULL)
+			problem(c, path, lineno, key, bad);
 	}
 	if (ferror(fp)) {
 		mo_warn_errno("%s", path);
-		rc = EX_CONFIG;
+		c->problems++;
 	}
-out:
+	if (c->problems)
+		rc = EX_CONFIG;
 	free(line);
 	fclose(fp);
 	return rc;
@@ -197,14 +344,13 @@ override(char **slot, const char *cli, const char *env)
 }
 
 int
-conf_load(const char *cli_config, const char *cli_db, const char *cli_rules,
+conf_load_all(const char *cli_config, const char *cli_db, const char *cli_rules,
     struct conf **out)
 {
 	struct conf *c = xcalloc(1, sizeof *c);
 	const char *env = getenv("MAILOPT_CONFIG");
 	int rc;
 
-	*out = NULL;
 	c->database = xstrdup(DEFAULT_DB);
 	c->rules = xstrdup(DEFAULT_RULES);
 	c->sendmail = xstrdup("/usr/sbin/sendmail -t -oi");
@@ -221,8 +367,6 @@ conf_load(const char *cli_config, const char *cli_db, const char *cli_rules,
 		rc = read_file(c, env, 1);
 	else
 		rc = read_file(c, DEFAULT_CONFIG, 0);
-	if (rc != 0)
-		goto out;
 	override(&c->database, cli_db, "MAILOPT_DB");
 	override(&c->rules, cli_rules, "MAILOPT_RULES");
 	if (c->trusted_authserv_id && *c->trusted_authserv_id == '\0') {
@@ -230,9 +374,19 @@ conf_load(const char *cli_config, const char *cli_db, const char *cli_rules,
 		c->trusted_authserv_id = NULL;
 	}
 	*out = c;
-	c = NULL;
-out:
-	conf_free(c);
+	return rc;
+}
+
+int
+conf_load(const char *cli_config, const char *cli_db, const char *cli_rules,
+    struct conf **out)
+{
+	int rc = conf_load_all(cli_config, cli_db, cli_rules, out);
+
+	if (rc != 0) {
+		conf_free(*out);
+		*out = NULL;
+	}
 	return rc;
 }
 

@@ -7,6 +7,7 @@
 /* A read-only record once loaded; every string is owned by it. */
 struct conf {
 	char	*config_file;		/* the file read, NULL if none */
+	int	 problems;		/* bad lines reported by conf_load_all */
 	char	*database;
 	char	*rules;
 	char	*from;			/* confirmation sender */
@@ -31,11 +32,33 @@ struct conf {
  * Load the settings. cli_* are the command-line values (NULL when not
  * given). The file is cli_config, else $MAILOPT_CONFIG, else the
  * installed default; only an explicitly named file must exist.
- * Returns 0 and sets *out (caller owns it, conf_free), or EX_CONFIG
- * having printed "prog: FILE:LINE: why".
+ * Every value is checked as it is read: from must be an address,
+ * sendmail an absolute path to an executable, smtp an smtp:// or
+ * smtps:// URL with a good port, token_secret_file and
+ * smtp_password_file readable and private (no access for group or
+ * others). Returns 0 and sets *out (caller owns it, conf_free), or
+ * EX_CONFIG having printed "prog: FILE:LINE: key: why" for each bad
+ * line.
  */
 int	 conf_load(const char *cli_config, const char *cli_db,
 	    const char *cli_rules, struct conf **out);
+/*
+ * The same, but reading goes on past a bad line and *out is always
+ * set: the settings as far as they could be read (defaults where a
+ * line was bad), problems counting the lines named on standard error.
+ * For the commands that must go on past a broken file: check, and
+ * deliver and filter, which must not answer the MTA with EX_CONFIG.
+ * Returns 0 or EX_CONFIG.
+ */
+int	 conf_load_all(const char *cli_config, const char *cli_db,
+	    const char *cli_rules, struct conf **out);
+/*
+ * NULL when value v of setting key will work as conf_load checks it,
+ * else why not: a literal or why[0..size). For check, which also
+ * tries the defaults.
+ */
+const char *conf_check_value(const char *key, const char *v, char *why,
+	    size_t size);
 /* Accepts NULL. */
 void	 conf_free(struct conf *c);
 

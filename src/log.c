@@ -26,12 +26,27 @@ log_open(void)
 		openlog("mailopt", LOG_PID, LOG_MAIL);
 }
 
+static void
+warning_to_syslog(const char *msg)
+{
+	syslog(LOG_ERR, "%s", msg);
+}
+
+void
+log_warnings(void)
+{
+	log_open();
+	if (!to_stderr)
+		mo_warn_hook = warning_to_syslog;
+}
+
 void
 log_close(void)
 {
 	if (to_stderr == 0)
 		closelog();
 	to_stderr = -1;
+	mo_warn_hook = NULL;
 }
 
 /* Values come from mail: keep each on one line and free of spaces. */

@@ -11,6 +11,12 @@ struct process_result;
 void	 log_open(void);
 void	 log_close(void);
 /*
+ * From now on every diagnostic (mo_warn) goes to syslog as well, at
+ * LOG_ERR, unless the destination is stderr anyway: for the commands
+ * the MTA runs, whose standard error nobody may read.
+ */
+void	 log_warnings(void);
+/*
  * Log the outcome, rule, Message-ID and profile address of one
  * message (file may be NULL). Nothing else from the message is
  * written: no text, no subject, no sender that is not on file.

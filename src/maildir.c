@@ -86,9 +86,8 @@ maildir_list_new(struct maildir *md, char ***names, size_t *n)
 		return EX_IOERR;
 	}
 	while ((errno = 0, de = readdir(d)) != NULL) {
+		/* anything but a dot file: maildir_read tells what is no mail */
 		if (de->d_name[0] == '.')
-			continue;
-		if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
 			continue;
 		if (len + 1 >= cap) {
 			cap = cap ? cap * 2 : 256;
@@ -119,6 +118,7 @@ maildir_read(struct maildir *md, const char *name, size_t cap,
     struct buf *out, int *over)
 {
 	char p[4096], dir[4096];
+	struct stat st;
 	int fd, rc = 0;
 
 	buf_reset(out);
@@ -128,11 +128,27 @@ maildir_read(struct maildir *md, const char *name, size_t cap,
 		mo_warn("%s: path too long", name);
 		return EX_IOERR;
 	}
-	if ((fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+	/*
+	 * Opening a FIFO without O_NONBLOCK waits for a writer, a symlink
+	 * may point anywhere: the name is a regular file's, or it is left
+	 * alone.
+	 */
+	if ((fd = open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) == -1) {
 		if (errno == ENOENT)
 			return EX_NOINPUT;
+		if (errno == ELOOP)
+			return EX_DATAERR;
 		mo_warn_errno("%s", p);
 		return EX_IOERR;
+	}
+	if (fstat(fd, &st) == -1) {
+		mo_warn_errno("%s", p);
+		close(fd);
+		return EX_IOERR;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return EX_DATAERR;
 	}
 	if (read_fd_capped(fd, cap, out, over) == -1) {
 		mo_warn_errno("%s", p);

@@ -17,7 +17,8 @@ int	 maildir_open(const char *path, struct maildir **out);
 void	 maildir_free(struct maildir *md);
 
 /*
- * The names of the regular files in new/, sorted, dot files skipped.
+ * The names in new/, sorted, dot files skipped: whether each is a
+ * regular file maildir_read tells.
  * *names is a NULL-terminated array the caller frees with
  * maildir_names_free. Returns 0 or EX_IOERR.
  */
@@ -27,7 +28,9 @@ void	 maildir_names_free(char **names);
 /*
  * Read new/name into out (reset first), at most cap bytes; *over is
  * set when the file is larger. Returns 0, EX_NOINPUT when the file
- * vanished (another sweep took it), EX_IOERR otherwise.
+ * vanished (another sweep took it), EX_DATAERR when it is not a
+ * regular file (a FIFO, device, directory or symlink: opened without
+ * blocking or following, read not at all), EX_IOERR otherwise.
  */
 int	 maildir_read(struct maildir *md, const char *name, size_t cap,
 	    struct buf *out, int *over);

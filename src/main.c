@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "conf.h"
+#include "log.h"
 #include "rules.h"
 #include "store.h"
 #include "util.h"
@@ -75,6 +76,11 @@ static const struct command {
 	  "    Show the confirmations and reseller notices, pending, sent and\n"
 	  "    failed; or send those that are due (with --all, also those\n"
 	  "    waiting out a back-off).\n" },
+	{ "check", cmd_check,
+	  "check [--smtp]\n"
+	  "    Check the settings, rules, templates, database and token secret\n"
+	  "    (with --smtp, that the SMTP server answers EHLO). One line per\n"
+	  "    problem; exit 0 when there is none, else 78.\n" },
 	{ "reseller", cmd_reseller,
 	  "reseller import FILE.csv\n"
 	  "    Replace the list of resellers (header country,name,email).\n" },
@@ -116,7 +122,7 @@ usage_print(const char *command, int to_stderr)
 		    "  --db FILE      database (also $MAILOPT_DB)\n"
 		    "  --rules DIR    rules directory (also $MAILOPT_RULES)\n"
 		    "  -h, --help     this text; 'mailopt COMMAND --help' for one command\n"
-		    "  --version      the version\n");
+		    "  -V, --version  the version\n");
 }
 
 int
@@ -150,6 +156,18 @@ open_rules(const struct conf *c, struct rules **out)
 	return rules_load(c->rules, out);
 }
 
+/*
+ * Commands that go on past a bad config file, seeing c->problems:
+ * deliver and filter answer the MTA so that it keeps the mail (never
+ * EX_CONFIG, which bounces it), check reports everything it can.
+ */
+static int
+tolerates_bad_conf(const struct command *cmd)
+{
+	return cmd->fn == cmd_deliver || cmd->fn == cmd_filter ||
+	    cmd->fn == cmd_check;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -165,7 +183,7 @@ main(int argc, char **argv)
 	struct conf *c = NULL;
 	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': config = optarg; break;
 		case 'd': db = optarg; break;
@@ -191,8 +209,14 @@ main(int argc, char **argv)
 			usage_print(commands[i].name, 0);
 			return 0;
 		}
-		if ((rc = conf_load(config, db, rules, &c)) != 0)
+		/* the MTA's commands say why in syslog too: nobody reads their stderr */
+		if (commands[i].fn == cmd_deliver || commands[i].fn == cmd_filter)
+			log_warnings();
+		if ((rc = conf_load_all(config, db, rules, &c)) != 0 &&
+		    !tolerates_bad_conf(&commands[i])) {
+			conf_free(c);
 			return rc;
+		}
 		/* each command parses from argv[1] */
 		optind = 0;
 		rc = commands[i].fn(c, argc, argv);

@@ -78,6 +78,12 @@ outbox_enabled(const struct conf *c)
 	return c->from != NULL && *c->from != '\0';
 }
 
+int
+outbox_check_templates(const struct conf *c)
+{
+	return template_check(c->templates, names, NVARS);
+}
+
 struct outbox *
 outbox_new(const struct conf *c, struct store *s)
 {

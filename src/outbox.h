@@ -15,6 +15,13 @@ struct outbox;
  */
 int	 outbox_enabled(const struct conf *c);
 
+/*
+ * Parse the built-in templates and the overrides in the templates
+ * setting, naming each problem on standard error. Returns how many
+ * there were.
+ */
+int	 outbox_check_templates(const struct conf *c);
+
 /* Borrows both for its life; templates are read on first use. Caller frees. */
 struct outbox	*outbox_new(const struct conf *c, struct store *s);
 /* Accepts NULL. */

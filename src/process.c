@@ -47,6 +47,14 @@ our_domains(const struct conf *c)
 	return d;
 }
 
+static void
+limits_init(struct message_limits *l, const struct conf *c)
+{
+	l->max_depth = MESSAGE_MAX_DEPTH;
+	l->max_text = MESSAGE_MAX_TEXT;
+	l->footer = c->newsletter_footer;
+}
+
 struct processor *
 processor_new(const struct conf *c, struct store *s, const struct rules *r)
 {
@@ -55,9 +63,7 @@ processor_new(const struct conf *c, struct store *s, const struct rules *r)
 	p->conf = c;
 	p->store = s;
 	p->rules = r;
-	p->limits.max_depth = MESSAGE_MAX_DEPTH;
-	p->limits.max_text = MESSAGE_MAX_TEXT;
-	p->limits.footer = c->newsletter_footer;
+	limits_init(&p->limits, c);
 	p->outbox = outbox_new(c, s);
 	p->domains = our_domains(c);
 	/*
@@ -205,6 +211,50 @@ apply(struct processor *p, const struct message *m, const struct profile *prof,
 	return outbox_request(p->outbox, m, prof, res, why->operator);
 }
 
+/*
+ * Parse and classify, as the rules alone decide: 1 when the message is
+ * a request (hit set), 0 when it is not (res filled as for an ignored
+ * message). *m gets the parsed message, NULL when oversize; caller
+ * frees. res must be cleared.
+ */
+static int
+classify(const struct message_limits *limits, const struct rules *rules,
+    const char *buf, size_t len, int oversize, struct message **m,
+    struct rule_hit *hit, struct process_result *res)
+{
+	*m = NULL;
+	res->outcome = OUTCOME_IGNORED;
+	if (oversize) {
+		res->reason = xstrdup("larger than max_message_size");
+		return 0;
+	}
+	*m = message_parse(buf, len, limits);
+	res->message_id = xstrdup(message_id(*m));
+	if (!rules_classify(rules, *m, hit, NULL, NULL)) {
+		res->reason = xstrdup("no rule matched");
+		return 0;
+	}
+	res->action = hit->action;
+	res->rule = xstrdup(hit->id);
+	return hit->action != ACTION_IGNORE;
+}
+
+int
+process_is_request(const struct conf *c, const struct rules *r,
+    const char *buf, size_t len, int oversize, struct process_result *res)
+{
+	struct message_limits limits = { 0 };
+	struct message *m;
+	struct rule_hit hit;
+	int request;
+
+	limits_init(&limits, c);
+	memset(res, 0, sizeof *res);
+	request = classify(&limits, r, buf, len, oversize, &m, &hit, res);
+	message_free(m);
+	return request;
+}
+
 int
 processor_run(struct processor *p, const char *buf, size_t len, int oversize,
     const char *file, struct process_result *res)
@@ -218,20 +268,7 @@ processor_run(struct processor *p, const char *buf, size_t len, int oversize,
 	int found = 0, rc = 0;
 
 	memset(res, 0, sizeof *res);
-	res->outcome = OUTCOME_IGNORED;
-	if (oversize) {
-		res->reason = xstrdup("larger than max_message_size");
-		goto out;
-	}
-	m = message_parse(buf, len, &p->limits);
-	res->message_id = xstrdup(message_id(m));
-	if (!rules_classify(p->rules, m, &hit, NULL, NULL)) {
-		res->reason = xstrdup("no rule matched");
-		goto out;
-	}
-	res->action = hit.action;
-	res->rule = xstrdup(hit.id);
-	if (hit.action == ACTION_IGNORE)
+	if (!classify(&p->limits, p->rules, buf, len, oversize, &m, &hit, res))
 		goto out;
 
 	key = dup_key(m);

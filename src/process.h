@@ -43,6 +43,17 @@ int	 processor_run(struct processor *p, const char *buf, size_t len,
 	    int oversize, const char *file, struct process_result *res);
 
 /*
+ * Whether buf/len is a request at all, as the rules alone decide,
+ * without a store: processor_run gives a message that is not one the
+ * same outcome (ignored) and touches no store for it, so deliver can
+ * answer it without waiting for the database. Returns 1 for a
+ * request, else 0 with *res filled as processor_run would.
+ */
+int	 process_is_request(const struct conf *c, const struct rules *r,
+	    const char *buf, size_t len, int oversize,
+	    struct process_result *res);
+
+/*
  * Apply a queued request, as an operator decided, to the profile that
  * owns email: raw/len is the stored message, action and rule what was
  * queued. The operator's word stands in for proof, so opt-ins apply.

@@ -381,3 +381,36 @@ sender_send(struct sender *s, const char *from, const char *rcpt,
 		return send_command(s, msg, len, err);
 	return send_smtp(s, from, rcpt, msg, len, err);
 }
+
+/* A reply text check does not need. */
+static size_t
+discard(char *p, size_t size, size_t nitems, void *arg)
+{
+	(void)p, (void)arg;
+	return size * nitems;
+}
+
+int
+sender_probe(struct sender *s, char **err)
+{
+	CURLcode rc;
+	CURL *h;
+
+	*err = NULL;
+	if (s->argv != NULL)
+		return 0;
+	if ((h = smtp_handle(s)) == NULL) {
+		*err = xstrdup("smtp: cannot set up libcurl");
+		return -1;
+	}
+	/* no MAIL FROM, no upload: curl connects, says EHLO and sends the command */
+	s->errbuf[0] = '\0';
+	curl_easy_setopt(h, CURLOPT_UPLOAD, 0L);
+	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "NOOP");
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+	if ((rc = curl_easy_perform(h)) == CURLE_OK)
+		return 0;
+	*err = xasprintf("smtp: %s: %s", s->url, *s->errbuf ? s->errbuf :
+	    curl_easy_strerror(rc));
+	return -1;
+}

@@ -38,4 +38,11 @@ void	 sender_free(struct sender *s);
 enum send_status sender_send(struct sender *s, const char *from,
 		    const char *rcpt, const char *msg, size_t len, char **err);
 
+/*
+ * For check: over SMTP, connect, say EHLO (STARTTLS and AUTH as the
+ * settings want), NOOP and QUIT; 0, or -1 with *err set to why
+ * (caller frees). With the sendmail command nothing is tried: 0.
+ */
+int	 sender_probe(struct sender *s, char **err);
+
 #endif

@@ -1,6 +1,7 @@
 /* template.c — mail templates from files: a Subject line, a blank line, a body, with {{placeholders}}. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -141,26 +142,6 @@ parse(struct part *part, const char *text, const char *path, int line,
 	return 0;
 }
 
-/* Open dir/kind.lang.txt, falling back to English; *path gets the name tried last. */
-static int
-open_file(const char *dir, const char *kind, const char *lang, char **path)
-{
-	int fd;
-
-	/* the language comes from a rule id: only letters reach a path */
-	if (lang == NULL || *lang == '\0' ||
-	    strspn(lang, "abcdefghijklmnopqrstuvwxyz") != strlen(lang))
-		lang = "en";
-	*path = xasprintf("%s/%s.%s.txt", dir, kind, lang);
-	if ((fd = open(*path, O_RDONLY | O_CLOEXEC)) == -1 && errno == ENOENT &&
-	    strcmp(lang, "en") != 0) {
-		free(*path);
-		*path = xasprintf("%s/%s.en.txt", dir, kind);
-		fd = open(*path, O_RDONLY | O_CLOEXEC);
-	}
-	return fd;
-}
-
 /* Drop the CR of every CRLF, in place: a template edited on Windows still reads. */
 static void
 strip_cr(struct buf *b)
@@ -175,52 +156,205 @@ strip_cr(struct buf *b)
 		b->s[j] = '\0';
 }
 
-int
-template_load(const char *dir, const char *kind, const char *lang,
-    const char *const *names, size_t nnames, struct template **out)
+/*
+ * Cut data (the text of path, CRs dropped) into the subject and body
+ * of a new template. Returns 0 with *out set, or EX_CONFIG having
+ * named the file and line.
+ */
+static int
+parse_text(const char *path, struct buf *data, const char *const *names,
+    size_t nnames, struct template **out)
 {
 	struct template *t = xcalloc(1, sizeof *t);
-	struct buf data = { 0 };
 	char *text, *nl, *subject;
-	int fd, over, rc = EX_CONFIG;
+	int rc = EX_CONFIG;
 
-	*out = NULL;
-	if ((fd = open_file(dir, kind, lang, &t->path)) == -1) {
-		mo_warn_errno("%s", t->path);
-		goto out;
-	}
-	if (read_fd_capped(fd, TEMPLATE_MAX, &data, &over) == -1) {
-		mo_warn_errno("%s", t->path);
-		rc = EX_IOERR;
-		goto out;
-	}
-	strip_cr(&data);
-	text = data.s ? data.s : (char *)"";
-	if (over || !utf8_valid(text, data.len) || strlen(text) != data.len) {
-		mo_warn("%s: %s", t->path, over ? "larger than 64 KiB" :
-		    "not UTF-8 text");
+	t->path = xstrdup(path);
+	strip_cr(data);
+	text = data->s ? data->s : (char *)"";
+	if (!utf8_valid(text, data->len) || strlen(text) != data->len) {
+		mo_warn("%s: not UTF-8 text", path);
 		goto out;
 	}
 	/* the Subject line and a blank line before the body */
 	if (ascii_ncasecmp(text, "Subject:", 8) != 0 ||
 	    (nl = strchr(text, '\n')) == NULL || nl[1] != '\n') {
-		mo_warn("%s:1: expected a Subject: line, then a blank line",
-		    t->path);
+		mo_warn("%s:1: expected a Subject: line, then a blank line", path);
 		goto out;
 	}
 	*nl = '\0';
 	subject = str_trim(text + 8);
-	if ((rc = parse(&t->subject, subject, t->path, 1, names, nnames)) != 0 ||
-	    (rc = parse(&t->body, nl + 2, t->path, 3, names, nnames)) != 0)
+	if ((rc = parse(&t->subject, subject, path, 1, names, nnames)) != 0 ||
+	    (rc = parse(&t->body, nl + 2, path, 3, names, nnames)) != 0)
 		goto out;
 	*out = t;
 	t = NULL;
 out:
-	if (fd != -1)
-		close(fd);
-	buf_free(&data);
 	template_free(t);
 	return rc;
+}
+
+/*
+ * Load the file at path. Returns 0 with *out set, -1 when there is no
+ * such file (nothing said), or EX_CONFIG / EX_IOERR having said why.
+ */
+static int
+load_file(const char *path, const char *const *names, size_t nnames,
+    struct template **out)
+{
+	struct buf data = { 0 };
+	int fd, over, rc;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return -1;
+		mo_warn_errno("%s", path);
+		return EX_IOERR;
+	}
+	if (read_fd_capped(fd, TEMPLATE_MAX, &data, &over) == -1) {
+		mo_warn_errno("%s", path);
+		rc = EX_IOERR;
+	} else if (over) {
+		mo_warn("%s: larger than 64 KiB", path);
+		rc = EX_CONFIG;
+	} else
+		rc = parse_text(path, &data, names, nnames, out);
+	close(fd);
+	buf_free(&data);
+	return rc;
+}
+
+/* The built-in text of file ("confirmation.en.txt"), NULL when none. */
+static const char *
+builtin_text(const char *file)
+{
+	for (const struct template_builtin *b = template_builtins; b->file; b++)
+		if (strcmp(b->file, file) == 0)
+			return b->text;
+	return NULL;
+}
+
+static int
+load_builtin(const char *file, const char *text, const char *const *names,
+    size_t nnames, struct template **out)
+{
+	struct buf data = { 0 };
+	char *path = xasprintf("(built-in)/%s", file);
+	int rc;
+
+	buf_adds(&data, text);
+	rc = parse_text(path, &data, names, nnames, out);
+	buf_free(&data);
+	free(path);
+	return rc;
+}
+
+/*
+ * file from dir, else the built-in one. An override that exists but
+ * cannot be used is named on standard error and the built-in text
+ * goes out instead: a customised text must not keep a customer's
+ * request from being applied. Returns 0, -1 when neither exists, or
+ * EX_CONFIG / EX_IOERR.
+ */
+static int
+load_one(const char *dir, const char *file, const char *const *names,
+    size_t nnames, struct template **out)
+{
+	const char *text = builtin_text(file);
+	char *path;
+	int rc = -1;
+
+	if (dir != NULL && *dir != '\0') {
+		path = xasprintf("%s/%s", dir, file);
+		rc = load_file(path, names, nnames, out);
+		free(path);
+		if (rc == 0)
+			return 0;
+		if (rc != -1 && text != NULL)
+			mo_warn("%s: using the built-in text instead", file);
+	}
+	return text != NULL ? load_builtin(file, text, names, nnames, out) : rc;
+}
+
+int
+template_load(const char *dir, const char *kind, const char *lang,
+    const char *const *names, size_t nnames, struct template **out)
+{
+	char *file;
+	int rc;
+
+	*out = NULL;
+	/* the language comes from a rule id: only letters reach a path */
+	if (lang == NULL || *lang == '\0' ||
+	    strspn(lang, "abcdefghijklmnopqrstuvwxyz") != strlen(lang))
+		lang = "en";
+	file = xasprintf("%s.%s.txt", kind, lang);
+	rc = load_one(dir, file, names, nnames, out);
+	if (rc == -1 && strcmp(lang, "en") != 0) {
+		free(file);
+		file = xasprintf("%s.en.txt", kind);
+		rc = load_one(dir, file, names, nnames, out);
+	}
+	if (rc == -1) {
+		mo_warn("%s: no such template, built in or in %s", file,
+		    dir ? dir : "(none)");
+		rc = EX_CONFIG;
+	}
+	free(file);
+	return rc;
+}
+
+/* 1 when name is KIND.LANG.txt for a kind that is built in. */
+static int
+is_template_name(const char *name)
+{
+	const char *dot = strchr(name, '.');
+	size_t klen = dot ? (size_t)(dot - name) : 0;
+
+	if (klen == 0 || strlen(dot) < 5 || strcmp(name + strlen(name) - 4, ".txt"))
+		return 0;
+	for (const struct template_builtin *b = template_builtins; b->file; b++)
+		if (strncmp(b->file, name, klen + 1) == 0)
+			return 1;
+	return 0;
+}
+
+int
+template_check(const char *dir, const char *const *names, size_t nnames)
+{
+	struct template *t = NULL;
+	struct dirent *de;
+	DIR *d;
+	int problems = 0;
+
+	for (const struct template_builtin *b = template_builtins; b->file; b++) {
+		if (load_builtin(b->file, b->text, names, nnames, &t) != 0)
+			problems++;
+		template_free(t);
+		t = NULL;
+	}
+	if (dir == NULL || *dir == '\0')
+		return problems;
+	if ((d = opendir(dir)) == NULL) {
+		if (errno == ENOENT)
+			return problems;
+		mo_warn_errno("templates: %s", dir);
+		return problems + 1;
+	}
+	while ((errno = 0, de = readdir(d)) != NULL) {
+		char *path;
+
+		if (de->d_name[0] == '.' || !is_template_name(de->d_name))
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		if (load_file(path, names, nnames, &t) != 0)
+			problems++;
+		template_free(t);
+		t = NULL;
+		free(path);
+	}
+	closedir(d);
+	return problems;
 }
 
 /* A value is false when missing, empty or "0". */

@@ -15,6 +15,7 @@
 #include "util.h"
 
 const char *progname = "mailopt";
+void (*mo_warn_hook)(const char *msg);
 
 static void vwarn(int err, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
@@ -23,16 +24,19 @@ static void
 vwarn(int err, const char *fmt, va_list ap)
 {
 	char msg[1024];
+	size_t n;
 
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	if (err) {
+	if (err && (n = strlen(msg)) + 3 < sizeof msg) {
 		const char *why = strerror(err);
 
 		/* diagnostics are lower case, strerror's are not */
-		fprintf(stderr, "%s: %s: %c%s\n", progname, msg,
+		snprintf(msg + n, sizeof msg - n, ": %c%s",
 		    *why >= 'A' && *why <= 'Z' ? *why + 32 : *why, *why ? why + 1 : "");
-	} else
-		fprintf(stderr, "%s: %s\n", progname, msg);
+	}
+	fprintf(stderr, "%s: %s\n", progname, msg);
+	if (mo_warn_hook)
+		mo_warn_hook(msg);
 }
 
 void
@@ -390,40 +394,78 @@ list_next(const char **p, size_t *n)
 	return s;
 }
 
+/*
+ * The length of the well-formed UTF-8 sequence at p (1 for ASCII), at
+ * most avail bytes, with its code point in *cp; 0 when there is none.
+ */
+static size_t
+utf8_seq(const unsigned char *p, size_t avail, unsigned *cp)
+{
+	unsigned c = *p;
+	size_t len;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if (c >= 0xc2 && c <= 0xdf) {
+		len = 2; *cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3; *cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4; *cp = c & 0x07;
+	} else
+		return 0;
+	if (avail < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		*cp = (*cp << 6) | (p[i] & 0x3f);
+	}
+	if ((len == 3 && (*cp < 0x800 || (*cp >= 0xd800 && *cp <= 0xdfff))) ||
+	    (len == 4 && (*cp < 0x10000 || *cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
 int
 utf8_valid(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	unsigned cp;
+	size_t len;
 
-	while (p < end) {
-		unsigned c = *p;
-		size_t len;
-		unsigned cp;
-
-		if (c < 0x80) {
-			p++;
-			continue;
-		} else if (c >= 0xc2 && c <= 0xdf) {
-			len = 2; cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			len = 3; cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			len = 4; cp = c & 0x07;
-		} else
+	for (; p < end; p += len)
+		if ((len = utf8_seq(p, (size_t)(end - p), &cp)) == 0)
 			return 0;
-		if ((size_t)(end - p) < len)
-			return 0;
-		for (size_t i = 1; i < len; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-			return 0;
-		p += len;
-	}
 	return 1;
+}
+
+void
+buf_add_cescaped(struct buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t avail = strlen(s), len;
+	unsigned cp;
+
+	for (; avail > 0; p += len, avail -= len) {
+		len = utf8_seq(p, avail, &cp);
+		if (len == 0 || cp <= 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
+		    cp == '\\') {
+			/* one byte at a time: of a C1 control, each of its two */
+			len = len ? len : 1;
+			for (size_t i = 0; i < len; i++) {
+				switch (p[i]) {
+				case '\n': buf_adds(b, "\\n"); break;
+				case '\t': buf_adds(b, "\\t"); break;
+				case '\r': buf_adds(b, "\\r"); break;
+				case '\\': buf_adds(b, "\\\\"); break;
+				default: buf_printf(b, "\\x%02x", p[i]); break;
+				}
+			}
+		} else
+			buf_add(b, p, len);
+	}
 }
 
 time_t

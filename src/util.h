@@ -14,6 +14,11 @@ extern const char *progname;
 void mo_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Same, with ": strerror(errno)" appended. */
 void mo_warn_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * When set, every diagnostic is also handed to it, without the
+ * program name (log_warnings sends them to syslog).
+ */
+extern void (*mo_warn_hook)(const char *msg);
 
 /*
  * Allocation that cannot fail: on exhaustion the process exits 75
@@ -47,6 +52,14 @@ void	 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 void	 buf_reset(struct buf *b);
 void	 buf_free(struct buf *b);
 char	*buf_steal(struct buf *b);
+/*
+ * Append s with C-style escapes, for a name in a line of text that
+ * someone else may have chosen: \n, \t, \r, \\, and \xNN (always two
+ * hex digits) for every other byte of a control character (C0, DEL,
+ * C1), of a space and of what is not UTF-8. Whatever s holds, the
+ * result is one line, one field, and reads back to s.
+ */
+void	 buf_add_cescaped(struct buf *b, const char *s);
 /* Pointer to the contents: "" when empty. */
 const char *buf_str(const struct buf *b);
 

@@ -3,9 +3,11 @@
 . "$srcdir/tests/lib.sh"
 
 printf 'Subject: unsubscribe\n\nplease\n' > "$T/msg"
-exits 78 "deliver without a database is a configuration error" \
+exits 75 "deliver without a database: 75, the MTA keeps the request (78 would bounce it)" \
 	mo deliver < "$T/msg"
 like "$(cat "$T/err")" "mailopt init" "the error says to run init"
+exits 78 "an operator command without a database is a configuration error" \
+	mo queue list
 
 exits 0 "init creates the database" mo init
 like "$(cat "$T/out")" "schema version" "init reports the schema version"

@@ -39,26 +39,6 @@ flags() {
 	echo "$(flag "$1" marketing_email) $(flag "$1" marketing_postal) $(flag "$1" third_party)"
 }
 
-# hold_lock / release_lock: another process holds the database's write lock.
-hold_lock() {
-	rm -f "$T/lockfifo"
-	mkfifo "$T/lockfifo"
-	sqlite3 "$MAILOPT_DB" < "$T/lockfifo" > /dev/null 2>&1 &
-	lockpid=$!
-	exec 4> "$T/lockfifo"
-	printf '.timeout 5000\nBEGIN IMMEDIATE;\n' >&4
-	i=0
-	while sqlite3 "$MAILOPT_DB" 'BEGIN IMMEDIATE; ROLLBACK;' 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || break
-		sleep 0.1
-	done
-}
-release_lock() {
-	exec 4>&-
-	wait "$lockpid"
-}
-
 exits 0 "init" mo init
 exits 0 "the sample profiles import" mo profile import "$SAMPLES/profiles.csv"
 
@@ -128,12 +108,16 @@ is "$(flags francois.martin@martin-sa.example)" "true false true" \
 	"deliver: marketing_postal is off"
 
 # --- a missing database --------------------------------------------------
-exits 0 "filter: a missing database still lets the message through, exit 0" \
-	mo --db "$T/nowhere/mailopt.db" filter < "$QUESTION"
+exits 0 "filter: a missing database still lets a request through, exit 0" \
+	mo --db "$T/nowhere/mailopt.db" filter < "$POSTAL"
 like "$(first)" "X-Mailopt-Result: error;" "filter: marked error"
-same_as "$QUESTION" "filter: the message follows unchanged"
+same_as "$POSTAL" "filter: the message follows unchanged"
 exits 75 "filter -x: a missing database exits 75" \
+	mo --db "$T/nowhere/mailopt.db" filter -x < "$POSTAL"
+exits 0 "filter: a message that is no request needs no database" \
 	mo --db "$T/nowhere/mailopt.db" filter -x < "$QUESTION"
+like "$(first)" "X-Mailopt-Result: ignored;" "filter: marked ignored"
+same_as "$QUESTION" "filter: the message follows unchanged"
 
 # --- filter --------------------------------------------------------------
 exits 0 "filter: a request, exit 0" mo filter < "$BODYADDR"

@@ -304,9 +304,14 @@ is "$(outbox "state = 'failed' AND attempts = 15")" 1 "a failed mail is not trie
 # --- no shell, only an absolute path --------------------------------------
 fresh
 conf "sendmail = $T/sendmail;touch $T/pwned -t"
-exits 0 "deliver with a sendmail setting a shell would split" mo deliver < "$OB/optout.eml"
-like "$(cat "$T/err")" "cannot run $T/sendmail;touch" "  execve finds no such program"
+exits 75 "deliver with a sendmail setting a shell would split: refused, the MTA keeps the mail" \
+	mo deliver < "$OB/optout.eml"
+like "$(cat "$T/err")" "mailopt.conf:4: sendmail: $T/sendmail;touch: no such file" \
+	"  the setting is named with its file and line"
 [ -e "$T/pwned" ] && fail "no shell ran the setting" || pass "no shell ran the setting"
+is "$(outbox "1")" 0 "  nothing was processed"
+conf
+mo deliver --no-flush < "$OB/optout.eml" > /dev/null
 is "$(outbox "state = 'pending'")" 1 "the mail waits"
 conf "sendmail = sendmail -t"
 exits 78 "outbox flush with a relative sendmail is a configuration error" mo outbox flush --all

@@ -168,6 +168,8 @@ if command -v openssl >/dev/null 2>&1; then
 else
 	pass "# SKIP no openssl to make a certificate"
 fi
+printf 'secret\n' > "$T/password"
+chmod 600 "$T/password"
 cat > "$MAILOPT_CONFIG" <<CONF
 from = Nordwind Sales <sales@nordwind.example>
 templates = $srcdir/templates
@@ -181,5 +183,7 @@ echo "smtp = smtp://127.example.net:25" >> "$MAILOPT_CONFIG"
 exits 78 "  a host named 127.something is another host" mo outbox flush --all
 echo "smtp = http://127.0.0.1:$port" >> "$MAILOPT_CONFIG"
 exits 78 "smtp must be an smtp:// or smtps:// URL" mo outbox flush --all
+like "$(cat "$T/err")" "mailopt.conf:7: smtp: not an smtp:// or smtps:// URL" \
+	"  named with its file and line"
 
 done_testing

@@ -133,6 +133,27 @@ mail_with() {
 	return 0
 }
 
+# hold_lock [SQL] / release_lock: another process holds the database's
+# write lock, taken by SQL (default BEGIN IMMEDIATE;) in a sqlite3 shell.
+hold_lock() {
+	rm -f "$T/lockfifo"
+	mkfifo "$T/lockfifo"
+	sqlite3 "$MAILOPT_DB" < "$T/lockfifo" > /dev/null 2>&1 &
+	lockpid=$!
+	exec 4> "$T/lockfifo"
+	printf '.timeout 5000\n%s\n' "${1:-BEGIN IMMEDIATE;}" >&4
+	i=0
+	while sqlite3 "$MAILOPT_DB" 'BEGIN IMMEDIATE; ROLLBACK;' 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || break
+		sleep 0.1
+	done
+}
+release_lock() {
+	exec 4>&-
+	wait "$lockpid"
+}
+
 skip_all() {
 	echo "1..0 # SKIP $1"
 	exit 0

@@ -65,6 +65,24 @@ test_utf8(void)
 }
 
 static void
+test_cescape(void)
+{
+	struct buf b = { 0 };
+
+	buf_add_cescaped(&b, "1764400497.M2P2140.mx1:2,S");
+	is_str(buf_str(&b), "1764400497.M2P2140.mx1:2,S", "a Maildir name stays as it is");
+	buf_reset(&b);
+	buf_add_cescaped(&b, "a\nb\tc\rd\\e f\x1b[2J\x7f");
+	is_str(buf_str(&b), "a\\nb\\tc\\rd\\\\e\\x20f\\x1b[2J\\x7f",
+	    "newline, tab, CR, backslash, space, ESC and DEL are escaped");
+	buf_reset(&b);
+	buf_add_cescaped(&b, "gr\xc3\xbc\xc3\x9f\xc2\x9b\xff");
+	is_str(buf_str(&b), "gr\xc3\xbc\xc3\x9f\\xc2\\x9b\\xff",
+	    "UTF-8 stays; a C1 control and a byte that is not UTF-8 are escaped");
+	buf_free(&b);
+}
+
+static void
 test_sha(void)
 {
 	char hex[65];
@@ -182,6 +200,7 @@ main(void)
 	test_buf();
 	test_strings();
 	test_utf8();
+	test_cescape();
 	test_sha();
 	test_iso_parse();
 	test_json();
