@@ -170,7 +170,7 @@ is "$(flag tom.hughes@hughes-print.example third_party) $(flag karin.meyer@meyer
 
 printf 'token_domains = nordwind.example, bad_domain\n' >> "$MAILOPT_CONFIG"
 exits 78 "a bad token_domains" mo queue list
-like "$(cat "$T/err")" "mailopt.conf:7: bad value for token_domains" \
+like "$(cat "$T/err")" "mailopt.conf:7: token_domains: bad value" \
 	"  is reported with file and line"
 sed -i '$d' "$MAILOPT_CONFIG"
 
