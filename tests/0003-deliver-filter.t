@@ -34,11 +34,6 @@ first() {
 	head -n 1 "$T/out"
 }
 
-# flags EMAIL: its three flags, e.g. "true true false".
-flags() {
-	echo "$(flag "$1" marketing_email) $(flag "$1" marketing_postal) $(flag "$1" third_party)"
-}
-
 exits 0 "init" mo init
 exits 0 "the sample profiles import" mo profile import "$SAMPLES/profiles.csv"
 

@@ -13,16 +13,6 @@ T0=1796032800	# Monday 30 November 2026 10:00 UTC
 MAILOPT_NOW=$T0
 export MAILOPT_NOW
 
-# hist EMAIL: the history rows of the profile, "flag old new operator reason" each.
-hist() {
-	sql "SELECT h.flag, h.old_value, h.new_value, coalesce(h.operator, '-'),
-	    coalesce(h.reason, '-') FROM history h JOIN profile p ON p.id = h.profile_id
-	    WHERE p.email = '$1' ORDER BY h.id" | tr '|' ' '
-}
-# flags EMAIL: the three flags as profile show --json says them.
-flags() {
-	echo "$(flag "$1" marketing_email) $(flag "$1" marketing_postal) $(flag "$1" third_party)"
-}
 # field EMAIL KEY: a string field of profile show --json.
 field() {
 	mo profile show "$1" --json | /usr/bin/python3 -c \

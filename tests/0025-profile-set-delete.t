@@ -12,14 +12,6 @@ T0=1796032800	# Monday 30 November 2026 10:00 UTC
 MAILOPT_NOW=$T0
 export MAILOPT_NOW
 
-hist() {
-	sql "SELECT h.flag, h.old_value, h.new_value, coalesce(h.operator, '-'),
-	    coalesce(h.reason, '-') FROM history h JOIN profile p ON p.id = h.profile_id
-	    WHERE p.email = '$1' ORDER BY h.id" | tr '|' ' '
-}
-flags() {
-	echo "$(flag "$1" marketing_email) $(flag "$1" marketing_postal) $(flag "$1" third_party)"
-}
 # hash ADDRESS: the SHA-256 of the address lower-cased, as hashed lists have it.
 hash() {
 	printf '%s' "$1" | tr 'A-Z' 'a-z' | sha256sum | cut -d ' ' -f 1

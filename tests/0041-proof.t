@@ -2,8 +2,7 @@
 # proof: forged Authentication-Results, tokens in the wrong place and floods of requests never change anyone's consent.
 . "$srcdir/tests/lib.sh"
 
-printf 'this-is-a-secret-of-enough-length\n' > "$T/secret"
-chmod 600 "$T/secret"
+mksecret
 cat > "$MAILOPT_CONFIG" <<CONF
 from = Nordwind Instruments <sales@nordwind.example>
 trusted_authserv_id = mx1.nordwind.example

@@ -9,10 +9,8 @@ MARGARET=margaret.hale@example.com
 OPTOUT="$FIX/outbox/optout.eml"
 mo init >/dev/null
 mo profile import "$FIX/outbox/profiles.csv" >/dev/null
-printf '#!/bin/sh\ncat > /dev/null\n' > "$T/sendmail"
-chmod +x "$T/sendmail"
-printf 'a-secret-of-enough-length-here\n' > "$T/secret"
-chmod 600 "$T/secret"
+mksendmail
+mksecret
 printf 'not a program\n' > "$T/noexec"
 chmod 644 "$T/noexec"
 

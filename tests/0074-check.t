@@ -4,10 +4,8 @@
 # the server; one line per problem, exit 0 or 78.
 . "$srcdir/tests/lib.sh"
 
-printf '#!/bin/sh\ncat > /dev/null\n' > "$T/sendmail"
-chmod +x "$T/sendmail"
-printf 'a-secret-of-enough-length-here\n' > "$T/secret"
-chmod 600 "$T/secret"
+mksendmail
+mksecret
 cat > "$T/good.conf" <<CONF
 from = Nordwind Sales <sales@nordwind.example>
 sendmail = $T/sendmail -t -oi

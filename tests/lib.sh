@@ -108,6 +108,30 @@ flag() {
 	mo profile show "$1" --json | sed -n "s/.*\"$2\":\([a-z]*\).*/\1/p"
 }
 
+# mksecret: a token secret in $T/secret, mode 0600 as mailopt wants it.
+mksecret() {
+	printf 'this-is-a-secret-of-enough-length\n' > "$T/secret"
+	chmod 600 "$T/secret"
+}
+
+# mksendmail: $T/sendmail, a sendmail that takes the mail and drops it.
+mksendmail() {
+	printf '#!/bin/sh\ncat > /dev/null\n' > "$T/sendmail"
+	chmod +x "$T/sendmail"
+}
+
+# flags EMAIL: the three flags (email, postal, third party) as profile show --json says them.
+flags() {
+	echo "$(flag "$1" marketing_email) $(flag "$1" marketing_postal) $(flag "$1" third_party)"
+}
+
+# hist EMAIL: the history rows of the profile, "flag old new operator reason" each.
+hist() {
+	sql "SELECT h.flag, h.old_value, h.new_value, coalesce(h.operator, '-'),
+	    coalesce(h.reason, '-') FROM history h JOIN profile p ON p.id = h.profile_id
+	    WHERE p.email = '$1' ORDER BY h.id" | tr '|' ' '
+}
+
 # sql QUERY: read the test database directly (for asserting history rows).
 sql() {
 	sqlite3 -batch -noheader "$MAILOPT_DB" "$1"
