@@ -385,7 +385,7 @@ static int
 import(const struct conf *c, const char *path, int dry_run)
 {
 	static const struct import im = {
-		.what = "profiles",
+		.what = "profile",
 		.columns = columns,
 		.ncolumns = NCOLS,
 		.max_size = MAX_IMPORT,

@@ -88,7 +88,7 @@ static int
 import(const struct conf *c, const char *path)
 {
 	static const struct import im = {
-		.what = "resellers",
+		.what = "reseller",
 		.columns = columns,
 		.ncolumns = NCOLS,
 		.max_size = MAX_IMPORT,

@@ -89,10 +89,11 @@ import_csv(const struct conf *c, const char *path, const struct import *im,
 	}
 	if (dry_run) {
 		store_rollback(s);
-		printf("would import %zu %s (dry run: nothing changed)\n", count,
-		    im->what);
+		printf("would import %zu %s%s (dry run: nothing changed)\n",
+		    count, im->what, count == 1 ? "" : "s");
 	} else if ((rc = store_commit(s)) == 0)
-		printf("imported %zu %s\n", count, im->what);
+		printf("imported %zu %s%s\n", count, im->what,
+		    count == 1 ? "" : "s");
 	goto out;
 rollback:
 	if (s != NULL) {

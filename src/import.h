@@ -11,7 +11,7 @@ struct conf;
 struct store;
 
 struct import {
-	const char		*what;		/* "profiles": for "imported N profiles" */
+	const char		*what;		/* "profile": for "imported N profiles" */
 	const char *const	*columns;
 	int			 ncolumns;
 	size_t			 max_size;	/* bytes the file may have */

@@ -61,11 +61,11 @@ printf 'EMAIL,Marketing_Email,Third_Party,Consent_Time\nanna@example.com,1,yes,2
 exits 0 "--dry-run of a newer consent_time" mo profile import "$T/new.csv" --dry-run
 is "$(cat "$T/out")" "anna@example.com: marketing_email 0 -> 1
 anna@example.com: third_party 0 -> 1
-would import 1 profiles (dry run: nothing changed)" "  says what would go back on"
+would import 1 profile (dry run: nothing changed)" "  says what would go back on"
 is "$(flags anna@example.com)" "false false false" "  and changes nothing"
 exits 0 "a consent_time newer than the opt-out (an offset, header in any case)" \
 	mo profile import "$T/new.csv"
-is "$(cat "$T/out")" "imported 1 profiles" "  keeps nothing"
+is "$(cat "$T/out")" "imported 1 profile" "  keeps nothing"
 is "$(flags anna@example.com)" "true false true" "  turns the consented flags on, leaves postal off"
 is "$(hist anna@example.com | tail -n 2)" \
 "marketing_email 0 1 import $T/new.csv:2, consent_time 2026-11-30T11:00:00Z
@@ -127,7 +127,7 @@ is "$(sql "SELECT group_concat(email || name || marketing_email, ';') FROM profi
 printf 'Country,NAME,email,crm\nse,Nordic Sales AB,partner@nordic.example,1\n' > "$T/res.csv"
 exits 0 "reseller import: header in any case, an unknown column skipped" \
 	mo reseller import "$T/res.csv"
-is "$(cat "$T/out")" "imported 1 resellers" "  imports the reseller"
+is "$(cat "$T/out")" "imported 1 reseller" "  imports the reseller"
 is "$(sql "SELECT country, name FROM reseller")" "SE|Nordic Sales AB" "  as it should"
 printf 'country,name\nse,Nordic\n' > "$T/res2.csv"
 exits 65 "reseller import without an email column: 65" mo reseller import "$T/res2.csv"

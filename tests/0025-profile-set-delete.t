@@ -129,7 +129,7 @@ exits 0 "profile export" mo profile export
 unlike "$(cat "$T/out")" "sha256" "profile export leaves the erased profile out"
 
 exits 0 "a later import naming the erased address" mo profile import "$I/crm.csv"
-is "$(cat "$T/out")" "imported 1 profiles
+is "$(cat "$T/out")" "imported 1 profile
 kept 1 opt-out that the file would have undone (see --dry-run)
 skipped 2 records of erased addresses" "  imports the rest and counts the refused records"
 is "$(cat "$T/err")" "mailopt: $I/crm.csv:2: anna@example.com was erased on 2026-11-30T11:00:00Z: not imported
