@@ -42,6 +42,7 @@ struct message {
 	unsigned	*rcpt_in;	/* per address: MESSAGE_RCPT_* bits */
 	size_t		 nrcpt;
 	int		 from_single;
+	int		 inherited;	/* the subject is not the writer's: see message.h */
 	char		*type;
 	int		 report;
 	char		*text;
@@ -250,6 +251,89 @@ raw_header(const struct message *m, const char *name, size_t i)
 	const struct field *f = field_find(m, name);
 
 	return f && i < f->nraw ? f->raw[i] : NULL;
+}
+
+/*
+ * The prefixes mail programs put before a subject they answer or
+ * forward, lower case: English and the Latin abbreviation (re, fw,
+ * fwd), German (aw, wg), Dutch (antw, doorst), Nordic (sv, vs, vb),
+ * Italian (r, rif, i), French (tr), Spanish and Portuguese (rv, res,
+ * enc), Polish, Finnish, Turkish (odp, vl, ynt), as Outlook, Apple Mail,
+ * Gmail and Thunderbird write them in those languages.
+ */
+static const char *const reply_prefixes[] = {
+	"re", "fw", "fwd", "aw", "wg", "antw", "antwoord", "doorst", "sv",
+	"vs", "vb", "r", "rif", "i", "tr", "rv", "res", "enc", "odp", "vl",
+	"ynt", "rép", "réf",
+};
+
+/*
+ * Whether subject starts with a reply or forward prefix: a word of
+ * reply_prefixes, an optional counter "[2]" or "(2)", then a colon
+ * (ASCII or full width), as in "Re: ", "AW:", "Re[3]: ", "RE :".
+ */
+static int
+reply_prefixed(const char *s)
+{
+	size_t n, k;
+
+	s += strspn(s, " \t");
+	for (n = 0; s[n] != '\0' && s[n] != ':' && s[n] != ' ' &&
+	    s[n] != '[' && s[n] != '(' && n < 16; n++)
+		;
+	for (k = 0; k < sizeof reply_prefixes / sizeof reply_prefixes[0]; k++)
+		if (strlen(reply_prefixes[k]) == n &&
+		    ascii_ncasecmp(s, reply_prefixes[k], n) == 0)
+			break;
+	if (n == 0 || k == sizeof reply_prefixes / sizeof reply_prefixes[0])
+		return 0;
+	s += n;
+	if (*s == '[' || *s == '(') {
+		char close = *s == '[' ? ']' : ')';
+
+		n = strspn(s + 1, "0123456789");
+		if (n == 0 || s[1 + n] != close)
+			return 0;
+		s += n + 2;
+	}
+	s += strspn(s, " ");
+	return *s == ':' || strncmp(s, "\xef\xbc\x9a", 3) == 0;
+}
+
+/*
+ * Whether a Message-ID in In-Reply-To or References is one mailopt
+ * gave its own mail: compose_message_id makes them "….mailopt@domain".
+ */
+static int
+answers_mailopt(const struct message *m)
+{
+	static const char *const names[] = { "In-Reply-To", "References" };
+	static const char tag[] = ".mailopt";
+	const char *v;
+
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; (v = raw_header(m, names[k], i)) != NULL; i++) {
+			clist *ids = NULL;
+			size_t idx = 0;
+			int found = 0;
+
+			if (mailimf_msg_id_list_parse(v, strlen(v), &idx, &ids) !=
+			    MAILIMF_NO_ERROR || ids == NULL)
+				continue;
+			for (clistiter *it = clist_begin(ids); it; it = clist_next(it)) {
+				char *id = clist_content(it);
+				const char *at = strrchr(id, '@');
+
+				if (at != NULL && (size_t)(at - id) > sizeof tag - 1 &&
+				    memcmp(at - (sizeof tag - 1), tag, sizeof tag - 1) == 0)
+					found = 1;
+				mailimf_msg_id_free(id);
+			}
+			clist_free(ids);
+			if (found)
+				return 1;
+		}
+	return 0;
 }
 
 /* A copy of s[0..n) that is valid UTF-8 whatever the bytes. */
@@ -593,6 +677,7 @@ message_parse(const char *buf, size_t len, const struct message_limits *lim)
 	parse_addresses(m);
 	v = message_header(m, "Subject");
 	m->subject = xstrndup(v ? v : "", v ? strcspn(v, "\n") : 0);
+	m->inherited = reply_prefixed(m->subject) || answers_mailopt(m);
 
 	src = mime_source(m, s + body, n - body, &srclen);
 	free(s);
@@ -676,6 +761,12 @@ const char *
 message_from(const struct message *m)
 {
 	return m->from;
+}
+
+int
+message_subject_inherited(const struct message *m)
+{
+	return m->inherited;
 }
 
 int

@@ -55,6 +55,14 @@ const char	*message_header_raw(const struct message *m, const char *name,
 		    size_t i);
 /* Decoded Subject, "" when absent. */
 const char	*message_subject(const struct message *m);
+/*
+ * 1 when the subject is not the writer's own words: it carries a reply
+ * or forward prefix ("Re:", "AW:", "Fwd:", "RV:", "Doorst:", ...), or
+ * the message answers one of mailopt's own mails (its In-Reply-To or
+ * References names a Message-ID of the form compose_message_id makes).
+ * A request is then read from the body alone.
+ */
+int		 message_subject_inherited(const struct message *m);
 /* Message-ID without the angle brackets; NULL when absent or empty. */
 const char	*message_id(const struct message *m);
 /* addr-spec of the first From mailbox, as written; NULL if none parsed or no '@'. */

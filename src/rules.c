@@ -1004,6 +1004,8 @@ rules_classify(const struct rules *r, const struct message *m,
 	/* Subject and body are read by most rules: look them up once. */
 	const struct text subject = capped(message_subject(m));
 	const struct text body = capped(message_body(m));
+	/* an answered or forwarded subject is no request of the writer's */
+	const int inherited = message_subject_inherited(m);
 	PCRE2_UCHAR errbuf[256];
 
 	r->sum->ready[0] = r->sum->ready[1] = 0;
@@ -1020,7 +1022,8 @@ rules_classify(const struct rules *r, const struct message *m,
 			switch (f->kind) {
 			case FIELD_SUBJECT:
 				t = subject;
-				if (!may_match(r, ru, 0, &t))
+				if ((inherited && ru->action != ACTION_IGNORE) ||
+				    !may_match(r, ru, 0, &t))
 					continue;
 				break;
 			case FIELD_BODY:

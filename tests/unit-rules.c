@@ -453,7 +453,24 @@ test_shipped(void)
 
 		/* everything */
 		{ NULL, "Unsubscribe", "", "optout-all" },
-		{ NULL, "Re: Unsubscribe", "Thanks.", "optout-all" },
+		/* an answered or forwarded subject never decides alone */
+		{ NULL, "Re: Unsubscribe", "Thanks.", "none" },
+		{ NULL, "RE: RE: Unsubscribe", "Thanks!", "none" },
+		{ NULL, "AW: Newsletter abbestellen", "Danke.", "none" },
+		{ NULL, "Re[2]: STOP", "", "none" },
+		{ NULL, "Fwd: Unsubscribe", "See below.", "none" },
+		{ NULL, "RV: Baja", "Gracias.", "none" },
+		{ NULL, "Re: Unsubscribe", "Please unsubscribe me.", "optout-all" },
+		{ NULL, "Reminder: unsubscribe", "", "optout-all" },
+		/* a reply to mailopt's own confirmation is read by its body */
+		{ "In-Reply-To: <0a1b.1796032800.42.mailopt@nordwind.example>\n",
+		    "Unsubscribe", "Thanks!", "none" },
+		{ "References: <x@example.org> <0a1b.1796032800.42.mailopt@nordwind.example>\n",
+		    "Unsubscribe", "Thanks!", "none" },
+		{ "In-Reply-To: <0a1b.1796032800.42.other@nordwind.example>\n",
+		    "Unsubscribe", "Thanks!", "optout-all" },
+		/* robots are still known by a forwarded subject */
+		{ NULL, "Re: Automatic reply: offers", "", "ignore" },
 		{ NULL, "STOP", "", "optout-all" },
 		{ NULL, "x", "Unsubscribe", "optout-all" },
 		{ NULL, "x", "Please remove me from your mailing\nlist.",
