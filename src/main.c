@@ -46,7 +46,7 @@ static const struct command {
 	  "    flag back on without a newer consent_time); change flags as an\n"
 	  "    operator; erase a profile, keeping only its hashed addresses.\n" },
 	{ "rules", cmd_rules,
-	  "rules check\n"
+	  "rules check [-v]\n"
 	  "rules explain FILE\n"
 	  "    Validate the rules, or show how one message is read and classified.\n" },
 	{ "token", cmd_token,
