@@ -162,6 +162,12 @@ cmd_rules(const struct conf *c, int argc, char **argv)
 		rules_free(r);
 		return rc;
 	}
+	if (argc == 2 && strcmp(argv[1], "show") == 0) {
+		if ((rc = open_rules(c, &r)) == 0)
+			rules_show(r, stdout);
+		rules_free(r);
+		return rc;
+	}
 	if (argc == 3 && strcmp(argv[1], "explain") == 0)
 		return explain(c, argv[2]);
 	return usage_error("rules");

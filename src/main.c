@@ -47,8 +47,10 @@ static const struct command {
 	  "    operator; erase a profile, keeping only its hashed addresses.\n" },
 	{ "rules", cmd_rules,
 	  "rules check [-v]\n"
+	  "rules show\n"
 	  "rules explain FILE\n"
-	  "    Validate the rules, or show how one message is read and classified.\n" },
+	  "    Validate the rules, print them as loaded (every {NAME} expanded),\n"
+	  "    or show how one message is read and classified.\n" },
 	{ "token", cmd_token,
 	  "token EMAIL\n"
 	  "    Print the sales+TOKEN@ address of that profile, for List-Unsubscribe:\n"

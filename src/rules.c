@@ -61,6 +61,24 @@ rules_unfiltered(const struct rules *r, rules_note_fn fn, void *arg)
 	return n;
 }
 
+void
+rules_show(const struct rules *r, FILE *fp)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const struct rule *ru = &r->v[i];
+
+		fprintf(fp, "%s:%d\t%s\t%s\t%s\t", ru->file, ru->line,
+		    ru->lang ? ru->lang : "-", ru->id, action_name(ru->action));
+		for (size_t j = 0; j < ru->nfields; j++)
+			fprintf(fp, "%s%s", j ? "," : "", ru->fields[j].where);
+		fprintf(fp, "\t/%s/%s%s%s%s\n", ru->pattern,
+		    ru->opts & PCRE2_CASELESS ? "i" : "",
+		    ru->opts & PCRE2_MULTILINE ? "m" : "",
+		    ru->opts & PCRE2_DOTALL ? "s" : "",
+		    ru->opts & PCRE2_EXTENDED ? "x" : "");
+	}
+}
+
 /* At most FIELD_CAP bytes of s, never ending inside a UTF-8 sequence. */
 static struct text
 capped(const char *s)

@@ -2,6 +2,8 @@
 #ifndef MAILOPT_RULES_H
 #define MAILOPT_RULES_H
 
+#include <stdio.h>
+
 #include "action.h"
 
 struct message;
@@ -64,6 +66,13 @@ int		 rules_classify(const struct rules *r, const struct message *m,
  * off, so tests and benchmarks can compare. It is on after rules_load.
  */
 void		 rules_set_prefilter(struct rules *r, int on);
+
+/*
+ * Write every rule as it was understood, one a line, tab-separated:
+ * file:line, lang ("-" for none), id, action, where, and the pattern
+ * with every {NAME} expanded and its branches joined, as /pattern/flags.
+ */
+void		 rules_show(const struct rules *r, FILE *fp);
 
 /* The lang of the file that holds rule id; NULL when it has none or there is no such rule. */
 const char	*rules_lang(const struct rules *r, const char *id);
