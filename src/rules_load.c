@@ -241,8 +241,9 @@ expand(const struct reader *rd, const char *s, struct buf *out,
 			buf_adds(out, d->text);
 			s += n + 2;
 			continue;
-		} else
-			n = 1;
+		} else	/* a run of plain text */
+			n = s[0] == '\\' || s[0] == '{' ?
+			    1 + strcspn(s + 1, "\\{") : strcspn(s, "\\{");
 		buf_add(out, s, n);
 		s += n;
 	}
