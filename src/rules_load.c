@@ -494,6 +494,16 @@ found:
 	compile_message(err, written, why, whylen);
 }
 
+/* Whether a branch ends like a whole pattern, in an unescaped "/flags". */
+static int
+closes(const char *t)
+{
+	const char *slash = strrchr(t, '/');
+
+	return slash != NULL && (slash == t || slash[-1] != '\\') &&
+	    strspn(slash + 1, "imsx") == strlen(slash + 1);
+}
+
 /*
  * Join the branches of p into r->pattern and compile it. The first
  * part holds the rule line's "/..." (its branch may be empty when the
@@ -539,6 +549,11 @@ build_pattern(struct reader *rd, struct rule *r, struct pending *p,
 		*line = pt->line;
 		if (pt->text[0] == '\0' && p->nparts > 1) {
 			snprintf(why, whylen, "an empty branch");
+			goto out;
+		}
+		if (pt != last && closes(pt->text)) {
+			snprintf(why, whylen, "only the last branch ends in "
+			    "/flags (write \\/ for a slash that ends a branch)");
 			goto out;
 		}
 		if (expand(rd, pt->text, &pt->exp, &pt->xv, &pt->nx, why,
