@@ -85,7 +85,7 @@ bad lang "10-bad.rules:2: lang must come before the file's first rule" "lang aft
 x  optout-all  body  /abc/
 lang de
 EOF
-bad early "10-bad.rules:2: only the last branch ends in /flags" "a branch that closes the pattern early" <<'EOF'
+bad early "10-bad.rules:1: only the last branch ends in /flags" "a branch that closes the pattern early" <<'EOF'
 x  optout-all  body  /abc/i
     | def/i
 EOF
