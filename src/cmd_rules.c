@@ -15,13 +15,39 @@
 #include "store.h"
 #include "util.h"
 
+/* Matched text is shown on one line and at most this long. */
+#define SHOW_MAX	200
+
 static void
 trace(void *arg, const struct rule_hit *h, int matched, const char *error)
 {
+	(void)arg;
 	printf("  %-5s %-32s %-18s %s:%d%s%s%s%s\n", matched ? "MATCH" : "-",
 	    h->id, action_name(h->action), h->file, h->line,
 	    matched && h->where ? " on " : "", matched && h->where ? h->where : "",
 	    error ? " error: " : "", error ? error : "");
+	if (!matched)
+		return;
+	if (h->branch_line)
+		printf("        branch %s:%d\n", h->file, h->branch_line);
+	if (h->text) {
+		printf("        matched \"");
+		for (size_t i = 0; i < h->textlen && i < SHOW_MAX; i++)
+			putchar((unsigned char)h->text[i] < 0x20 ||
+			    h->text[i] == 0x7f ? ' ' : h->text[i]);
+		printf("\"%s\n", h->textlen > SHOW_MAX ? "..." : "");
+	}
+}
+
+/* One rule the prefilter cannot spare, for `rules check`. */
+static void
+note(void *arg, const char *file, int line, const char *id, const char *why)
+{
+	int verbose = *(int *)arg;
+
+	if (verbose || strncmp(why, "cannot read", 11) == 0)
+		printf("%s:%d: %s: prefilter: %s: it runs on every message\n",
+		    file, line, id, why);
 }
 
 static void
@@ -81,7 +107,8 @@ explain(const struct conf *c, const char *path)
 	print_block("body (what the rules read as body)", message_body(m));
 	printf("rules tried:\n");
 	if (rules_classify(r, m, &hit, trace, NULL))
-		printf("winner: %s (%s)\n", hit.id, action_name(hit.action));
+		printf("winner: %s (%s)%s%s\n", hit.id, action_name(hit.action),
+		    hit.lang ? " lang " : "", hit.lang ? hit.lang : "");
 	else
 		printf("winner: none: not a request\n");
 
@@ -123,11 +150,21 @@ int
 cmd_rules(const struct conf *c, int argc, char **argv)
 {
 	struct rules *r = NULL;
-	int rc;
+	int rc, verbose;
 
-	if (argc == 2 && strcmp(argv[1], "check") == 0) {
-		if ((rc = open_rules(c, &r)) == 0)
+	if ((argc == 2 || (argc == 3 && strcmp(argv[2], "-v") == 0)) &&
+	    strcmp(argv[1], "check") == 0) {
+		verbose = argc == 3;
+		if ((rc = open_rules(c, &r)) == 0) {
 			printf("%s: %zu rules, all valid\n", c->rules, rules_count(r));
+			(void)rules_unfiltered(r, note, &verbose);
+		}
+		rules_free(r);
+		return rc;
+	}
+	if (argc == 2 && strcmp(argv[1], "show") == 0) {
+		if ((rc = open_rules(c, &r)) == 0)
+			rules_show(r, stdout);
 		rules_free(r);
 		return rc;
 	}

@@ -47,9 +47,11 @@ static const struct command {
 	  "    flag back on without a newer consent_time); change flags as an\n"
 	  "    operator; erase a profile, keeping only its hashed addresses.\n" },
 	{ "rules", cmd_rules,
-	  "rules check\n"
+	  "rules check [-v]\n"
+	  "rules show\n"
 	  "rules explain FILE\n"
-	  "    Validate the rules, or show how one message is read and classified.\n" },
+	  "    Validate the rules, print them as loaded (every {NAME} expanded),\n"
+	  "    or show how one message is read and classified.\n" },
 	{ "token", cmd_token,
 	  "token EMAIL\n"
 	  "    Print the sales+TOKEN@ address of that profile, for List-Unsubscribe:\n"

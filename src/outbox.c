@@ -144,7 +144,11 @@ template_get(struct outbox *o, const char *kind, const char *lang,
 	return 0;
 }
 
-/* The language of a rule: its id's leading two-letter code ("de-..."), else English. */
+/*
+ * The language of a result: its rule file's lang; without one (a queued
+ * request assigned with no rules loaded, a file with no lang line) the
+ * rule id's leading two-letter code ("de-..."), else English.
+ */
 static void
 rule_lang(const char *rule, char lang[4])
 {
@@ -278,7 +282,10 @@ outbox_request(struct outbox *o, const struct message *m,
 	if (o->from_addr == NULL &&
 	    (rc = from_parse(o->conf, &o->from_name, &o->from_addr)) != 0)
 		return rc;
-	rule_lang(res->rule, lang);
+	if (res->lang != NULL)
+		snprintf(lang, 4, "%s", res->lang);
+	else
+		rule_lang(res->rule, lang);
 	subject = shorten(m ? message_subject(m) : "", SUBJECT_MAX);
 	values[V_NAME] = p->name;
 	values[V_EMAIL] = p->email;

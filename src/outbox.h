@@ -33,11 +33,11 @@ void		 outbox_free(struct outbox *o);
  * as they were before), m the request (may be NULL), operator who
  * decided (NULL for a rule).
  *  - a confirmation to p's primary address, never to the sender, in
- *    the language of res->rule when there is a template for it; none
- *    in answer to an automatic message (RFC 3834: Auto-Submitted,
- *    Precedence bulk/junk/list, List-Id, List-Unsubscribe, a null
- *    Return-Path, a report), and after unchanged none when p had one
- *    in the past day;
+ *    the language of res->lang (else of res->rule's id prefix) when
+ *    there is a template for it; none in answer to an automatic
+ *    message (RFC 3834: Auto-Submitted, Precedence bulk/junk/list,
+ *    List-Id, List-Unsubscribe, a null Return-Path, a report), and
+ *    after unchanged none when p had one in the past day;
  *  - when flags changed and p's country has a reseller, a notice to
  *    the reseller naming p and the change.
  * Returns 0, or an exit code having said why (EX_CONFIG: a template

@@ -90,6 +90,7 @@ void
 process_result_clear(struct process_result *r)
 {
 	free(r->rule);
+	free(r->lang);
 	free(r->profile);
 	free(r->message_id);
 	free(r->reason);
@@ -236,6 +237,7 @@ classify(const struct message_limits *limits, const struct rules *rules,
 	}
 	res->action = hit->action;
 	res->rule = xstrdup(hit->id);
+	res->lang = xstrdup(hit->lang);
 	return hit->action != ACTION_IGNORE;
 }
 
@@ -379,6 +381,7 @@ processor_assign(struct processor *p, const char *raw, size_t len,
 	res->outcome = OUTCOME_ERROR;
 	res->action = action;
 	res->rule = xstrdup(rule);
+	res->lang = xstrdup(rules_lang(p->rules, rule));
 	if (action_flags(action) == 0) {
 		mo_warn("%s: the request has no flags to apply",
 		    action_name(action) ? action_name(action) : "none");

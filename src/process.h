@@ -16,6 +16,7 @@ struct process_result {
 	enum outcome	 outcome;
 	enum action	 action;	/* ACTION_NONE when no rule fired */
 	char		*rule;
+	char		*lang;		/* the rule file's lang, NULL when unknown */
 	char		*profile;	/* primary address of the profile found */
 	char		*message_id;
 	char		*reason;	/* why queued or ignored; NULL otherwise */

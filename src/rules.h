@@ -1,6 +1,8 @@
-/* rules.h — rule files loaded into compiled PCRE2 patterns, and classification of a message by them. */
+/* rules.h — rule files loaded into compiled PCRE2 patterns (rules_load.c), and classification of a message by them (rules.c). */
 #ifndef MAILOPT_RULES_H
 #define MAILOPT_RULES_H
+
+#include <stdio.h>
 
 #include "action.h"
 
@@ -9,8 +11,12 @@ struct rules;
 
 /*
  * Load every file ending in ".rules" in dir, in name order (strcmp),
- * rules in file order. A broken line prints "prog: FILE:LINE: why"
- * and makes the load fail: nothing is skipped.
+ * rules in file order, as mailopt-rules(5) describes them: `define
+ * NAME pattern` lines whose {NAME} later patterns of the same file
+ * use, expanded as text; a `lang xx` line; a rule's pattern continued
+ * on `| branch` lines. A broken line prints "prog: FILE:LINE: why"
+ * (the line of the branch or definition at fault) and makes the load
+ * fail: nothing is skipped.
  * Returns 0 and sets *out (caller owns it, rules_free), or an exit
  * code: EX_DATAERR for a bad rule or a duplicate id, EX_NOINPUT when
  * dir cannot be read, EX_CONFIG when it holds no .rules file.
@@ -27,6 +33,12 @@ struct rule_hit {
 	const char	*where;	/* the field that matched: "subject", "body", "header:List-Id" */
 	const char	*file;	/* base name of the rule file */
 	int		 line;
+	const char	*lang;	/* the file's `lang` code, NULL when it has none */
+	/* On a match: what it matched, in the message's text (lives as long as the message). */
+	const char	*text;
+	size_t		 textlen;
+	/* On a match and with a trace: the line of the branch that matched, else 0. */
+	int		 branch_line;
 };
 
 /*
@@ -54,5 +66,27 @@ int		 rules_classify(const struct rules *r, const struct message *m,
  * off, so tests and benchmarks can compare. It is on after rules_load.
  */
 void		 rules_set_prefilter(struct rules *r, int on);
+
+/*
+ * Write every rule as it was understood, one a line, tab-separated:
+ * file:line, lang ("-" for none), id, action, where, and the pattern
+ * with every {NAME} expanded and its branches joined, as /pattern/flags.
+ */
+void		 rules_show(const struct rules *r, FILE *fp);
+
+/* The lang of the file that holds rule id; NULL when it has none or there is no such rule. */
+const char	*rules_lang(const struct rules *r, const char *id);
+
+/*
+ * Call fn for each subject or body rule that the prefilter cannot
+ * spare, with why: starting "cannot read" when the pattern uses syntax
+ * the prefilter does not know (it then runs on every message), "no
+ * literal" when it needs no word the prefilter could look for. Returns
+ * how many said "cannot read".
+ */
+typedef void (*rules_note_fn)(void *arg, const char *file, int line,
+    const char *id, const char *why);
+size_t		 rules_unfiltered(const struct rules *r, rules_note_fn fn,
+		    void *arg);
 
 #endif

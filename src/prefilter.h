@@ -1,0 +1,40 @@
+/* prefilter.h — the literals every match of a pattern contains, and a quick test of a text for them. */
+#ifndef MAILOPT_PREFILTER_H
+#define MAILOPT_PREFILTER_H
+
+#include <stddef.h>
+
+/*
+ * Most mail is not a request, and most rules need words that most mail
+ * does not contain. A pattern is read once for the literals its matches
+ * must contain; a text is summed up once as a set of trigrams; a pattern
+ * whose literals cannot all be in the text need not run. The reading is
+ * conservative: a "no" is always right, a "maybe" may be wrong.
+ */
+struct prefilter;
+struct textsum;
+
+/*
+ * Read the pattern pat[0..len) (PCRE2 syntax, caseless or not: the
+ * check folds case; extended is the x flag). Returns what its matches
+ * need (caller owns it: prefilter_free), or NULL when the prefilter
+ * cannot tell: then why (whylen bytes) says so, starting with "cannot
+ * read" when the pattern uses syntax this reading does not know (the
+ * x flag, conditions, verbs, back references, \Q...) and with "no
+ * literal" when some branch needs no literal of three letters.
+ */
+struct prefilter *prefilter_new(const char *pat, size_t len, int extended,
+		    char *why, size_t whylen);
+/* Accepts NULL. */
+void		 prefilter_free(struct prefilter *p);
+
+/* A text summed up; textsum_make fills it anew. Caller owns it. */
+struct textsum	*textsum_new(void);
+void		 textsum_free(struct textsum *t);
+void		 textsum_make(struct textsum *t, const char *s, size_t len);
+
+/* 0 when no match of p can be in the text t sums up; 1 when one may be. */
+int		 prefilter_may_match(const struct prefilter *p,
+		    const struct textsum *t);
+
+#endif

@@ -1,0 +1,857 @@
+/* rules_load.c — rule files read into compiled rules: define, lang, branches, errors with file and line. */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "prefilter.h"
+#include "rules.h"
+#include "rules_priv.h"
+#include "util.h"
+
+#define JIT_STACK_START	(32 * 1024)
+#define JIT_STACK_MAX	(1024 * 1024)
+#define MATCH_LIMIT	200000
+#define HEAP_LIMIT_KIB	(16 * 1024)
+
+static const char *ws = " \t";
+
+/* `define NAME text`: visible from its line to the end of its file. */
+struct define {
+	char		*name;
+	char		*text;		/* expanded */
+	int		 line;
+};
+
+/* One {NAME} in a branch: where its text went, for error offsets. */
+struct expansion {
+	size_t		 from, to;	/* in the expanded branch */
+	size_t		 at;		/* offset of the '{' as written */
+	const struct define *def;
+};
+
+/* One line of a rule's pattern as written. */
+struct part {
+	int		 line;
+	char		*text;
+	/* filled when expanded */
+	struct buf	 exp;
+	struct expansion *xv;
+	size_t		 nx;
+};
+
+/* A rule line and its branch lines, read but not yet compiled. */
+struct pending {
+	int		 active;
+	int		 line;
+	char		*head;		/* "id action where" as written */
+	struct part	*parts;
+	size_t		 nparts;
+};
+
+/* One file being read. */
+struct reader {
+	struct rules	*rs;
+	const char	*file;
+	size_t		 fileno;	/* index into rs->files */
+	struct define	*defs;
+	size_t		 ndefs;
+	int		 nrules;	/* rules seen in this file, good or bad */
+	struct pending	 pend;
+};
+
+static void
+rule_clear(struct rule *r)
+{
+	for (size_t i = 0; i < r->nfields; i++)
+		free(r->fields[i].where);
+	free(r->fields);
+	free(r->id);
+	free(r->pattern);
+	free(r->branches);
+	free(r->need_why);
+	prefilter_free(r->need);
+	pcre2_code_free(r->re);
+	pcre2_code_free(r->marked);
+}
+
+void
+rules_free(struct rules *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < r->n; i++)
+		rule_clear(&r->v[i]);
+	free(r->v);
+	for (size_t i = 0; i < r->nfiles; i++) {
+		free(r->files[i]);
+		free(r->langs[i]);
+	}
+	free(r->files);
+	free(r->langs);
+	pcre2_match_data_free(r->md);
+	pcre2_jit_stack_free(r->jit);
+	pcre2_match_context_free(r->mctx);
+	textsum_free(r->sum[0]);
+	textsum_free(r->sum[1]);
+	free(r->jitted);
+	free(r);
+}
+
+/* Report a broken line the way compilers do, so editors can jump to it. */
+static void
+bad_line(const char *file, int line, const char *why)
+{
+	mo_warn("%s:%d: %s", file, line, why);
+}
+
+static int
+is_alnum(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9');
+}
+
+static int
+valid_id(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if (!is_alnum((unsigned char)*s) && *s != '-' && *s != '_')
+			return 0;
+	return 1;
+}
+
+/* Length of the name a define may have at s: a letter or '_', then those and digits. */
+static size_t
+name_len(const char *s)
+{
+	size_t n = 0;
+
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
+		return 0;
+	while (is_alnum((unsigned char)s[n]) || s[n] == '_')
+		n++;
+	return n;
+}
+
+/* RFC 5322 field name: printable ASCII but the colon. */
+static int
+valid_header_name(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if (*s < '!' || *s > '~' || *s == ':')
+			return 0;
+	return 1;
+}
+
+/* Parse "subject,body,header:X" into r->fields; -1 names the bad item in why. */
+static int
+parse_where(struct rule *r, const char *spec, char *why, size_t whylen)
+{
+	const char *p = spec, *comma;
+	struct field *f;
+	char *item;
+
+	for (;;) {
+		comma = strchr(p, ',');
+		item = comma ? xstrndup(p, (size_t)(comma - p)) : xstrdup(p);
+		r->fields = xrealloc(r->fields, (r->nfields + 1) * sizeof *r->fields);
+		f = &r->fields[r->nfields++];
+		f->where = item;
+		f->header = NULL;
+		if (strcmp(item, "subject") == 0)
+			f->kind = FIELD_SUBJECT;
+		else if (strcmp(item, "body") == 0)
+			f->kind = FIELD_BODY;
+		else if (strncmp(item, "header:", 7) == 0 &&
+		    valid_header_name(item + 7)) {
+			f->kind = FIELD_HEADER;
+			f->header = item + 7;
+		} else {
+			snprintf(why, whylen, "bad where '%s': want subject, "
+			    "body or header:Name", item);
+			return -1;
+		}
+		if (comma == NULL)
+			return 0;
+		p = comma + 1;
+	}
+}
+
+static const struct define *
+find_define(const struct reader *rd, const char *name, size_t n)
+{
+	for (size_t i = 0; i < rd->ndefs; i++)
+		if (strlen(rd->defs[i].name) == n &&
+		    memcmp(rd->defs[i].name, name, n) == 0)
+			return &rd->defs[i];
+	return NULL;
+}
+
+/*
+ * Expand every {NAME} of s into out, as text. Escapes are copied as
+ * they are, so \p{L}, \x{e4} and \{ never name anything, nor does
+ * anything between \Q and \E; {3} and {2,5} are quantifiers. When xv
+ * is not NULL, each expansion is recorded there. -1: why says which
+ * name is not defined.
+ */
+static int
+expand(const struct reader *rd, const char *s, struct buf *out,
+    struct expansion **xv, size_t *nx, char *why, size_t whylen)
+{
+	const char *start = s, *e;
+	const struct define *d;
+	size_t n;
+
+	while (*s) {
+		if (s[0] == '\\' && s[1] == 'Q') {
+			e = strstr(s + 2, "\\E");
+			n = e ? (size_t)(e + 2 - s) : strlen(s);
+		} else if (s[0] == '\\' && s[1] != '\0' &&
+		    strchr("pPxoNgk", s[1]) && s[2] == '{') {
+			e = strchr(s + 3, '}');
+			n = e ? (size_t)(e + 1 - s) : strlen(s);
+		} else if (s[0] == '\\' && s[1] != '\0')
+			n = 2;
+		else if (s[0] == '{' && (n = name_len(s + 1)) > 0 &&
+		    s[n + 1] == '}') {
+			if ((d = find_define(rd, s + 1, n)) == NULL) {
+				snprintf(why, whylen, "undefined name {%.*s}%s",
+				    (int)n, s + 1, rd->ndefs ? "" :
+				    " (this file defines none; write \\{ for a brace)");
+				return -1;
+			}
+			if (xv) {
+				*xv = xrealloc(*xv, (*nx + 1) * sizeof **xv);
+				(*xv)[*nx].from = out->len;
+				(*xv)[*nx].to = out->len + strlen(d->text);
+				(*xv)[*nx].at = (size_t)(s - start);
+				(*xv)[*nx].def = d;
+				(*nx)++;
+			}
+			buf_adds(out, d->text);
+			s += n + 2;
+			continue;
+		} else	/* a run of plain text */
+			n = s[0] == '\\' || s[0] == '{' ?
+			    1 + strcspn(s + 1, "\\{") : strcspn(s, "\\{");
+		buf_add(out, s, n);
+		s += n;
+	}
+	return 0;
+}
+
+/*
+ * Whether the pattern s, which compiles, has a '|' outside any group:
+ * then its text pasted into another pattern would split that one.
+ */
+static int
+top_level_bar(const char *s)
+{
+	int depth = 0;
+	const char *e;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] == 'Q') {
+			if ((e = strstr(s + 2, "\\E")) == NULL)
+				return 0;
+			s = e + 1;
+		} else if (s[0] == '\\' && s[1] != '\0')
+			s++;
+		else if (*s == '[') {
+			s++;
+			if (*s == '^')
+				s++;
+			if (*s == ']')
+				s++;
+			for (; *s && *s != ']'; s++) {
+				if (s[0] == '\\' && s[1] != '\0')
+					s++;
+				else if (s[0] == '[' && s[1] == ':' &&
+				    (e = strstr(s, ":]")) != NULL)
+					s = e + 1;
+			}
+			if (*s == '\0')
+				return 0;
+		} else if (*s == '(')
+			depth++;
+		else if (*s == ')')
+			depth--;
+		else if (*s == '|' && depth == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static pcre2_code *
+compile(const char *pat, size_t len, uint32_t opts, int *err, size_t *off)
+{
+	PCRE2_SIZE o = 0;
+	pcre2_code *re;
+
+	re = pcre2_compile((PCRE2_SPTR)pat, len, opts, err, &o, NULL);
+	*off = (size_t)o;
+	return re;
+}
+
+static void
+compile_message(int err, size_t off, char *why, size_t whylen)
+{
+	PCRE2_UCHAR msg[256];
+
+	pcre2_get_error_message(err, msg, sizeof msg);
+	snprintf(why, whylen, "bad pattern: %s at offset %zu", (char *)msg, off);
+}
+
+/* `define NAME text`, from after the keyword. */
+static int
+parse_define(struct reader *rd, int lineno, char *rest)
+{
+	struct buf text = { 0 };
+	const struct define *old;
+	char why[512], *name = rest, *body;
+	size_t n, off;
+	pcre2_code *re;
+	int err, rc = -1;
+
+	n = name_len(name);
+	body = name + n;
+	if (n == 0 || (*body != ' ' && *body != '\t')) {
+		snprintf(why, sizeof why, "want: define NAME pattern "
+		    "(NAME: letters, digits and '_', not a digit first)");
+		goto out;
+	}
+	*body++ = '\0';
+	body += strspn(body, ws);
+	if ((old = find_define(rd, name, n)) != NULL) {
+		snprintf(why, sizeof why, "{%s} is already defined at line %d",
+		    name, old->line);
+		goto out;
+	}
+	if (expand(rd, body, &text, NULL, NULL, why, sizeof why) == -1)
+		goto out;
+	/* each definition must stand alone, so its error is found here */
+	if ((re = compile(buf_str(&text), text.len, RULE_OPTS, &err,
+	    &off)) == NULL) {
+		compile_message(err, off, why, sizeof why);
+		goto out;
+	}
+	pcre2_code_free(re);
+	if (top_level_bar(buf_str(&text))) {
+		snprintf(why, sizeof why, "{%s} has a '|' outside any group: "
+		    "write (?:%s)", name, body);
+		goto out;
+	}
+	rd->defs = xrealloc(rd->defs, (rd->ndefs + 1) * sizeof *rd->defs);
+	rd->defs[rd->ndefs].name = xstrdup(name);
+	rd->defs[rd->ndefs].text = buf_steal(&text);
+	rd->defs[rd->ndefs].line = lineno;
+	rd->ndefs++;
+	rc = 0;
+out:
+	if (rc != 0)
+		bad_line(rd->file, lineno, why);
+	buf_free(&text);
+	return rc;
+}
+
+/* `lang xx`, from after the keyword. */
+static int
+parse_lang(struct reader *rd, int lineno, const char *code)
+{
+	char **lang = &rd->rs->langs[rd->fileno];
+	size_t n = strspn(code, "abcdefghijklmnopqrstuvwxyz");
+
+	if (n < 2 || n > 3 || code[n] != '\0') {
+		bad_line(rd->file, lineno, "want: lang xx (a two- or "
+		    "three-letter lower-case language code)");
+		return -1;
+	}
+	if (*lang != NULL) {
+		bad_line(rd->file, lineno, "a second lang line in one file");
+		return -1;
+	}
+	if (rd->nrules > 0) {
+		bad_line(rd->file, lineno, "lang must come before the "
+		    "file's first rule");
+		return -1;
+	}
+	*lang = xstrdup(code);
+	return 0;
+}
+
+static void
+pending_clear(struct pending *p)
+{
+	for (size_t i = 0; i < p->nparts; i++) {
+		free(p->parts[i].text);
+		buf_free(&p->parts[i].exp);
+		free(p->parts[i].xv);
+	}
+	free(p->parts);
+	free(p->head);
+	memset(p, 0, sizeof *p);
+}
+
+static void
+pending_add(struct pending *p, int lineno, const char *text)
+{
+	p->parts = xrealloc(p->parts, (p->nparts + 1) * sizeof *p->parts);
+	memset(&p->parts[p->nparts], 0, sizeof *p->parts);
+	p->parts[p->nparts].line = lineno;
+	p->parts[p->nparts].text = xstrdup(text);
+	p->nparts++;
+}
+
+static const struct rule *
+find_id(const struct rules *rs, const char *id)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		if (strcmp(rs->v[i].id, id) == 0)
+			return &rs->v[i];
+	return NULL;
+}
+
+/* Flags after the closing slash into *opts; -1 names the bad one. */
+static int
+parse_flags(const char *f, uint32_t *opts, char *why, size_t whylen)
+{
+	for (; *f; f++) {
+		switch (*f) {
+		case 'i': *opts |= PCRE2_CASELESS; break;
+		case 'x': *opts |= PCRE2_EXTENDED; break;
+		case 's': *opts |= PCRE2_DOTALL; break;
+		case 'm': *opts |= PCRE2_MULTILINE; break;
+		default:
+			snprintf(why, whylen, "unknown pattern flag '%c' "
+			    "(want i, x, s or m)", *f);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A pattern that does not compile: name the line of the branch at
+ * fault. A branch that fails alone is the one; else the error's offset
+ * says which, and whether it lies inside a {NAME}.
+ */
+static void
+pattern_error(const struct rule *r, const struct pending *p, size_t first,
+    int err, size_t off, char *why, size_t whylen, int *line)
+{
+	const struct part *pt = NULL;
+	pcre2_code *re;
+	size_t i, k, boff = 0, written;
+	int berr;
+
+	for (i = first; i < p->nparts && r->nbranches > 1; i++) {
+		pt = &p->parts[i];
+		if ((re = compile(buf_str(&pt->exp), pt->exp.len, r->opts,
+		    &berr, &boff)) == NULL) {
+			err = berr;
+			off = boff;
+			goto found;
+		}
+		pcre2_code_free(re);
+	}
+	for (i = 0; i < r->nbranches; i++)
+		if (off <= r->branches[i].off + r->branches[i].len)
+			break;
+	if (i == r->nbranches)
+		i--;
+	pt = &p->parts[first + i];
+	off -= r->branches[i].off < off ? r->branches[i].off : off;
+found:
+	*line = pt->line;
+	/* through the expansion: an offset as written, or the name that holds it */
+	written = off;
+	for (k = 0; k < pt->nx; k++) {
+		const struct expansion *x = &pt->xv[k];
+
+		if (off < x->from)
+			break;
+		if (off < x->to) {
+			char msg[400];
+
+			compile_message(err, x->at, msg, sizeof msg);
+			snprintf(why, whylen, "%s, in {%s} (line %d) at "
+			    "offset %zu of its text", msg, x->def->name,
+			    x->def->line, off - x->from);
+			return;
+		}
+		written = written - (x->to - x->from) + strlen(x->def->name) + 2;
+	}
+	compile_message(err, written, why, whylen);
+}
+
+/* Whether a branch ends like a whole pattern, in an unescaped "/flags". */
+static int
+closes(const char *t)
+{
+	const char *slash = strrchr(t, '/');
+
+	return slash != NULL && (slash == t || slash[-1] != '\\') &&
+	    strspn(slash + 1, "imsx") == strlen(slash + 1);
+}
+
+/*
+ * Join the branches of p into r->pattern and compile it. The first
+ * part holds the rule line's "/..." (its branch may be empty when the
+ * branches start on the next line); the last one ends in "/flags".
+ */
+static int
+build_pattern(struct reader *rd, struct rule *r, struct pending *p,
+    char *why, size_t whylen, int *line)
+{
+	struct part *last = &p->parts[p->nparts - 1];
+	struct buf pat = { 0 };
+	char *slash;
+	size_t first = 0, off;
+	int err, rc = -1;
+
+	*line = p->line;
+	if (p->parts[0].text[0] != '/') {
+		snprintf(why, whylen, "pattern must start with '/'");
+		goto out;
+	}
+	memmove(p->parts[0].text, p->parts[0].text + 1,
+	    strlen(p->parts[0].text));
+	/* the last slash ends the pattern: a slash inside needs no escape */
+	if ((slash = strrchr(last->text, '/')) == NULL) {
+		*line = last->line;
+		snprintf(why, whylen, "pattern has no closing '/'%s",
+		    p->nparts > 1 ? " on its last branch" : "");
+		goto out;
+	}
+	r->opts = RULE_OPTS;
+	if (parse_flags(slash + 1, &r->opts, why, whylen) == -1) {
+		*line = last->line;
+		goto out;
+	}
+	*slash = '\0';
+	if (p->nparts > 1 && p->parts[0].text[0] == '\0')
+		first = 1;
+	r->branches = xcalloc(p->nparts - first, sizeof *r->branches);
+	for (size_t i = first; i < p->nparts; i++) {
+		struct part *pt = &p->parts[i];
+		struct branch *b = &r->branches[r->nbranches++];
+
+		*line = pt->line;
+		if (pt->text[0] == '\0' && p->nparts > 1) {
+			snprintf(why, whylen, "an empty branch");
+			goto out;
+		}
+		if (pt != last && closes(pt->text)) {
+			snprintf(why, whylen, "only the last branch ends in "
+			    "/flags (write \\/ for a slash that ends a branch)");
+			goto out;
+		}
+		if (expand(rd, pt->text, &pt->exp, &pt->xv, &pt->nx, why,
+		    whylen) == -1)
+			goto out;
+		if (i > first)
+			buf_addc(&pat, '|');
+		b->line = pt->line;
+		b->off = pat.len;
+		b->len = pt->exp.len;
+		buf_add(&pat, buf_str(&pt->exp), pt->exp.len);
+	}
+	*line = p->line;
+	r->pattern = buf_steal(&pat);
+	if ((r->re = compile(r->pattern, strlen(r->pattern), r->opts, &err,
+	    &off)) == NULL) {
+		pattern_error(r, p, first, err, off, why, whylen, line);
+		goto out;
+	}
+	rc = 0;
+out:
+	buf_free(&pat);
+	return rc;
+}
+
+/* Whether the rule reads subject or body, where the prefilter helps. */
+static int
+reads_text(const struct rule *r)
+{
+	for (size_t i = 0; i < r->nfields; i++)
+		if (r->fields[i].kind != FIELD_HEADER)
+			return 1;
+	return 0;
+}
+
+/* Compile the pending rule into rd->rs; -1 after reporting what is wrong. */
+static int
+finish_rule(struct reader *rd)
+{
+	struct pending *p = &rd->pend;
+	struct rules *rs = rd->rs;
+	struct rule r = { 0 };
+	const struct rule *dup;
+	char why[1024], *id, *act, *where;
+	int line = p->line, rc = -1;
+
+	if (!p->active)
+		return 0;
+	r.file = rd->file;
+	r.lang = rs->langs[rd->fileno];
+	r.line = p->line;
+	id = p->head;
+	act = id + strcspn(id, ws);
+	if (*act)
+		*act++ = '\0';
+	act += strspn(act, ws);
+	where = act + strcspn(act, ws);
+	if (*where)
+		*where++ = '\0';
+	where += strspn(where, ws);
+
+	if (!valid_id(id)) {
+		snprintf(why, sizeof why, "bad id '%s': want letters, digits, "
+		    "'-' and '_'", id);
+		goto out;
+	}
+	if (*act == '\0' || *where == '\0' || p->nparts == 0) {
+		snprintf(why, sizeof why, "want: id action where /pattern/flags");
+		goto out;
+	}
+	if (action_parse(act, &r.action) == -1) {
+		snprintf(why, sizeof why, "unknown action '%s'", act);
+		goto out;
+	}
+	if (parse_where(&r, where, why, sizeof why) == -1 ||
+	    build_pattern(rd, &r, p, why, sizeof why, &line) == -1)
+		goto out;
+	if (reads_text(&r) && (r.need = prefilter_new(r.pattern,
+	    strlen(r.pattern), (r.opts & PCRE2_EXTENDED) != 0, why,
+	    sizeof why)) == NULL)
+		r.need_why = xstrdup(why);
+	if ((dup = find_id(rs, id)) != NULL) {
+		snprintf(why, sizeof why, "duplicate id '%s', first at %s:%d",
+		    id, dup->file, dup->line);
+		goto out;
+	}
+	r.id = xstrdup(id);
+	if (rs->n == rs->cap) {
+		rs->cap = rs->cap ? rs->cap * 2 : 64;
+		rs->v = xrealloc(rs->v, rs->cap * sizeof *rs->v);
+	}
+	rs->v[rs->n++] = r;
+	rc = 0;
+out:
+	if (rc != 0) {
+		bad_line(rd->file, line, why);
+		rule_clear(&r);
+	}
+	pending_clear(p);
+	return rc;
+}
+
+/*
+ * One line, NUL-terminated and without its newline. Blank lines end a
+ * rule, comments do not, so a branch may have its own comment above
+ * it. Returns -1 after reporting a broken line.
+ */
+static int
+parse_line(struct reader *rd, int lineno, char *line)
+{
+	struct pending *p = &rd->pend;
+	char *rest;
+	int rc = 0;
+
+	str_trim(line);
+	if (*line == '#')
+		return 0;
+	if (*line == '|') {
+		if (!p->active) {
+			bad_line(rd->file, lineno, "a '|' branch with no rule "
+			    "above it");
+			return -1;
+		}
+		rest = line + 1 + strspn(line + 1, ws);
+		pending_add(p, lineno, rest);
+		return 0;
+	}
+	if (finish_rule(rd) == -1)
+		rc = -1;
+	if (*line == '\0')
+		return rc;
+	rest = line + strcspn(line, ws);
+	if (*rest)
+		*rest++ = '\0';
+	rest += strspn(rest, ws);
+	if (strcmp(line, "define") == 0)
+		return parse_define(rd, lineno, rest) == -1 ? -1 : rc;
+	if (strcmp(line, "lang") == 0)
+		return parse_lang(rd, lineno, rest) == -1 ? -1 : rc;
+	/* a rule: id, action and where, then the first part of its pattern */
+	rd->nrules++;
+	p->active = 1;
+	p->line = lineno;
+	if (*rest) {
+		char *where = rest + strcspn(rest, ws);
+
+		where += strspn(where, ws);
+		where += strcspn(where, ws);
+		if (*where) {
+			*where++ = '\0';
+			where += strspn(where, ws);
+			if (*where)
+				pending_add(p, lineno, where);
+		}
+	}
+	p->head = xasprintf("%s %s", line, rest);
+	return rc;
+}
+
+static void
+reader_clear(struct reader *rd)
+{
+	pending_clear(&rd->pend);
+	for (size_t i = 0; i < rd->ndefs; i++) {
+		free(rd->defs[i].name);
+		free(rd->defs[i].text);
+	}
+	free(rd->defs);
+}
+
+/*
+ * Read one file into rs. Every broken line is reported, not just the
+ * first, so one `rules check` shows all there is to fix.
+ */
+static int
+load_file(struct rules *rs, const char *dir, const char *name)
+{
+	char *path = xasprintf("%s/%s", dir, name), *line = NULL;
+	struct reader rd = { 0 };
+	struct stat st;
+	size_t cap = 0;
+	ssize_t len;
+	FILE *fp;
+	int lineno = 0, rc = EX_NOINPUT;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		mo_warn_errno("%s", path);
+		goto out;
+	}
+	if (fstat(fileno(fp), &st) == -1) {
+		mo_warn_errno("%s", path);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		mo_warn("%s: not a regular file", path);
+		goto out;
+	}
+	rs->files = xrealloc(rs->files, (rs->nfiles + 1) * sizeof *rs->files);
+	rs->langs = xrealloc(rs->langs, (rs->nfiles + 1) * sizeof *rs->langs);
+	rs->files[rs->nfiles] = xstrdup(name);
+	rs->langs[rs->nfiles] = NULL;
+	rd.rs = rs;
+	rd.fileno = rs->nfiles++;
+	rd.file = rs->files[rd.fileno];
+	rc = 0;
+	while ((len = getline(&line, &cap, fp)) != -1) {
+		lineno++;
+		if (strlen(line) != (size_t)len) {
+			bad_line(rd.file, lineno, "NUL byte in line");
+			rc = EX_DATAERR;
+		} else if (parse_line(&rd, lineno, line) == -1)
+			rc = EX_DATAERR;
+	}
+	if (finish_rule(&rd) == -1)
+		rc = EX_DATAERR;
+	if (ferror(fp)) {
+		mo_warn_errno("%s", path);
+		rc = EX_IOERR;
+	}
+out:
+	if (fp)
+		fclose(fp);
+	reader_clear(&rd);
+	free(line);
+	free(path);
+	return rc;
+}
+
+/* Hidden files are skipped: editors leave ".#50-en.rules" and the like. */
+static int
+is_rules_file(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 6 &&
+	    strcmp(d->d_name + n - 6, ".rules") == 0;
+}
+
+/* The contract promises strcmp order, which alphasort (strcoll) is not. */
+static int
+by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+int
+rules_load(const char *dir, struct rules **out)
+{
+	struct dirent **names = NULL;
+	struct rules *rs = xcalloc(1, sizeof *rs);
+	int n, rc = 0, frc;
+
+	*out = NULL;
+	if ((n = scandir(dir, &names, is_rules_file, by_name)) == -1) {
+		mo_warn_errno("%s", dir);
+		rc = EX_NOINPUT;
+		goto out;
+	}
+	if (n == 0) {
+		mo_warn("%s: no .rules file", dir);
+		rc = EX_CONFIG;
+		goto out;
+	}
+	/* A file that cannot be read outranks bad data in another. */
+	for (int i = 0; i < n; i++)
+		if ((frc = load_file(rs, dir, names[i]->d_name)) != 0 &&
+		    (rc == 0 || rc == EX_DATAERR))
+			rc = frc;
+	if (rc != 0)
+		goto out;
+
+	/*
+	 * Every match is bounded: backtracking by the match limit, the
+	 * interpreter's frames by the heap limit, the JIT by its stack.
+	 */
+	rs->mctx = pcre2_match_context_create(NULL);
+	rs->jit = pcre2_jit_stack_create(JIT_STACK_START, JIT_STACK_MAX, NULL);
+	rs->md = pcre2_match_data_create(1, NULL);
+	if (rs->mctx == NULL || rs->jit == NULL || rs->md == NULL) {
+		mo_warn("rules: out of memory for the matcher");
+		rc = EX_TEMPFAIL;
+		goto out;
+	}
+	pcre2_set_match_limit(rs->mctx, MATCH_LIMIT);
+	pcre2_set_heap_limit(rs->mctx, HEAP_LIMIT_KIB);
+	pcre2_jit_stack_assign(rs->mctx, NULL, rs->jit);
+	rs->sum[0] = textsum_new();
+	rs->sum[1] = textsum_new();
+	rs->prefilter = 1;
+	rs->jitted = xcalloc(rs->n ? rs->n : 1, 1);
+	/* memory checkers cannot follow JIT code and report it falsely */
+	rs->nojit = getenv("MAILOPT_NO_JIT") != NULL;
+	*out = rs;
+	rs = NULL;
+out:
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	rules_free(rs);
+	return rc;
+}

@@ -1,0 +1,82 @@
+/* rules_priv.h — the inside of struct rules, shared by its loader (rules_load.c) and its matcher (rules.c) only. */
+#ifndef MAILOPT_RULES_PRIV_H
+#define MAILOPT_RULES_PRIV_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <pcre2.h>
+
+#include "action.h"
+
+struct prefilter;
+struct textsum;
+
+/* What a rule's "where" may name. */
+enum field_kind {
+	FIELD_SUBJECT,
+	FIELD_BODY,
+	FIELD_HEADER
+};
+
+struct field {
+	enum field_kind	 kind;
+	char		*where;		/* as reported: "body", "header:List-Id" */
+	const char	*header;	/* the name inside where, FIELD_HEADER only */
+};
+
+/* One branch of a rule's pattern as written on one line. */
+struct branch {
+	int		 line;
+	size_t		 off, len;	/* its text in the expanded pattern */
+};
+
+struct rule {
+	char		*id;
+	enum action	 action;
+	const char	*file;		/* owned by struct rules */
+	const char	*lang;		/* the file's `lang`, NULL for none; likewise */
+	int		 line;
+	struct field	*fields;
+	size_t		 nfields;
+	char		*pattern;	/* expanded, without slashes and flags */
+	uint32_t	 opts;		/* for pcre2_compile */
+	struct branch	*branches;
+	size_t		 nbranches;
+	pcre2_code	*re;
+	/* what a subject or body match needs; NULL: the rule always runs */
+	struct prefilter *need;
+	char		*need_why;	/* why need is NULL (subject/body rules) */
+	/* the pattern with a mark per branch, made for `rules explain` only */
+	pcre2_code	*marked;
+};
+
+struct rules {
+	struct rule	*v;
+	size_t		 n, cap;
+	char		**files;
+	char		**langs;	/* the lang of files[i], NULL for none */
+	size_t		 nfiles;
+	/*
+	 * Made once and shared by every match, so rules_classify is not
+	 * reentrant: one struct rules per thread.
+	 */
+	pcre2_match_context *mctx;
+	pcre2_jit_stack	*jit;
+	pcre2_match_data *md;
+	/* the trigrams of a message's subject (0) and body (1), made when first wanted */
+	struct textsum	*sum[2];
+	int		 ready[2];
+	int		 prefilter;
+	/*
+	 * Rule i has been JIT-compiled (or tried): a rule is compiled when
+	 * it first runs, since the prefilter spares most rules most
+	 * messages and `deliver` starts once per message.
+	 */
+	unsigned char	*jitted;
+	int		 nojit;
+};
+
+/* The compile options every rule has, before its flags. */
+#define RULE_OPTS	(PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF)
+
+#endif

@@ -1,0 +1,136 @@
+#!/bin/sh
+# The rule file language: define/{NAME}, '| branch' lines, lang; what
+# rules check, show and explain say about them, and the errors, each
+# with the file and line of the branch or definition at fault.
+. "$srcdir/tests/lib.sh"
+
+R="$T/rules"
+mkdir -p "$R"
+mkmsg() {
+	printf 'From: Chris <chris@example.com>\nTo: sales@example.com\nSubject: %s\nMessage-ID: <%s@example.com>\n\n%s\n' \
+	    "$1" "$$" "$2" > "$T/msg.eml"
+}
+
+# --- a file in the new form ----------------------------------------
+cat > "$R/50-xx.rules" <<'EOF'
+# a test language
+lang de
+
+define SENT  (?:[^.!?\n]|\n(?!\s*\n))
+define UE    (?:ü|ue|u)
+define STOP  (?:keine|nicht\s+mehr)
+define OBJ   (?:newsletter|{UE}bersicht)
+
+stop-objects  optout-email  subject,body  /
+    # a comment between branches is allowed
+    | \b{STOP}\b{SENT}{0,30}?\b{OBJ}\b
+    | \babbestellen\b/i
+single        optout-all    body          /\bgar\s+nichts\s+mehr\b/i
+EOF
+exits 0 "a file with define, lang and branches loads" mo --rules "$R" rules check
+like "$(cat "$T/out")" "2 rules, all valid" "rules check counts its rules"
+
+exits 0 "rules show" mo --rules "$R" rules show
+like "$(cat "$T/out")" '50-xx.rules:9	de	stop-objects	optout-email	subject,body	/\b(?:keine|nicht\s+mehr)\b(?:[^.!?\n]|\n(?!\s*\n)){0,30}?\b(?:newsletter|(?:ü|ue|u)bersicht)\b|\babbestellen\b/i' \
+    "rules show prints the pattern expanded, its branches joined, with file, line and lang"
+unlike "$(cat "$T/out")" "{STOP}" "no {NAME} is left after expansion"
+
+mkmsg "Frage" "Bitte keine weitere Uebersicht per Mail."
+exits 0 "rules explain" mo --rules "$R" rules explain "$T/msg.eml"
+like "$(cat "$T/out")" "MATCH stop-objects" "explain: the rule matched"
+like "$(cat "$T/out")" "branch 50-xx.rules:11" "explain names the line of the branch that matched"
+like "$(cat "$T/out")" 'matched "keine weitere Uebersicht"' "explain shows the matched text"
+like "$(cat "$T/out")" "winner: stop-objects (optout-email) lang de" "explain names the file's lang"
+
+mkmsg "Newsletter" "Ich will den Newsletter abbestellen."
+exits 0 "rules explain, second branch" mo --rules "$R" rules explain "$T/msg.eml"
+like "$(cat "$T/out")" "branch 50-xx.rules:12" "the second branch is named by its own line"
+like "$(cat "$T/out")" 'matched "abbestellen"' "and its matched text"
+
+# --- errors ----------------------------------------------------------
+bad() { # NAME EXPECTED-STDERR-PART DESCRIPTION; the file is on stdin
+	mkdir -p "$T/$1"
+	cat > "$T/$1/10-bad.rules"
+	exits 65 "$3: rules check fails" mo --rules "$T/$1" rules check
+	like "$(cat "$T/err")" "$2" "$3: the error names file and line"
+}
+bad undef "10-bad.rules:3: undefined name {NOPE}" "an undefined name" <<'EOF'
+define A   abc
+x  optout-all  body  /
+    | {NOPE}
+    | abc/i
+EOF
+bad later "10-bad.rules:1: undefined name {B}" "a name defined after its use" <<'EOF'
+x  optout-all  body  /{B}/
+define B   abc
+EOF
+bad branch "10-bad.rules:4: bad pattern: missing closing parenthesis at offset 5" "a broken branch" <<'EOF'
+x  optout-all  body  /
+    | abc
+    | def
+    | (?:gh
+    | ijk/i
+EOF
+bad inname "10-bad.rules:3: bad pattern: two named subpatterns have the same name" "an error inside a name" <<'EOF'
+define W   (?<n>a)
+x  optout-all  body  /
+    | foo{W}x{W}
+    | bar/
+EOF
+like "$(cat "$T/err")" "at offset 7, in {W} (line 1)" "an error inside a name: it names the name and its line"
+bad bar "10-bad.rules:1: {W} has a '|' outside any group" "a definition with a bare alternation" <<'EOF'
+define W   a|b
+EOF
+bad lang "10-bad.rules:2: lang must come before the file's first rule" "lang after a rule" <<'EOF'
+x  optout-all  body  /abc/
+lang de
+EOF
+bad early "10-bad.rules:1: only the last branch ends in /flags" "a branch that closes the pattern early" <<'EOF'
+x  optout-all  body  /abc/i
+    | def/i
+EOF
+bad orphan "10-bad.rules:2: a '|' branch with no rule above it" "a branch line alone" <<'EOF'
+
+    | abc/
+EOF
+mkdir -p "$T/scope"
+printf 'define A   abc\n' > "$T/scope/10-a.rules"
+printf 'y  optout-all  body  /{A}/\n' > "$T/scope/20-b.rules"
+exits 65 "definitions are file-scoped" mo --rules "$T/scope" rules check
+like "$(cat "$T/err")" "20-b.rules:1: undefined name {A}" "the other file's name is undefined"
+
+# --- the prefilter says what it cannot read ------------------------------
+mkdir -p "$T/pf"
+cat > "$T/pf/10-pf.rules" <<'EOF'
+ext   optout-all  body     /abc \s def/x
+cond  optout-all  body     /(?(?=x)xyz|abc)/
+none  optout-all  subject  /^\w+$/
+hdr   ignore      header:X-Thing  /^/
+EOF
+exits 0 "rules that the prefilter cannot read still load" mo --rules "$T/pf" rules check
+like "$(cat "$T/out")" "10-pf.rules:1: ext: prefilter: cannot read the x flag" "rules check names a rule with the x flag"
+like "$(cat "$T/out")" "10-pf.rules:2: cond: prefilter: cannot read a condition" "and one with a condition"
+unlike "$(cat "$T/out")" "none:" "a rule that needs no literal is named only under -v"
+exits 0 "rules check -v" mo --rules "$T/pf" rules check -v
+like "$(cat "$T/out")" "10-pf.rules:3: none: prefilter: no literal" "rules check -v names the rule that needs no literal"
+unlike "$(cat "$T/out")" "hdr" "header rules are not the prefilter's"
+
+# --- lang picks the confirmation's template --------------------------------
+cat > "$T/sendmail" <<'SM'
+#!/bin/sh
+cat > "$(dirname "$0")/sent.$$"
+SM
+chmod +x "$T/sendmail"
+cat > "$MAILOPT_CONFIG" <<CONF
+from = Nordwind Sales <sales@nordwind.example>
+templates = $srcdir/templates
+sendmail = $T/sendmail -t -oi
+CONF
+mo init >/dev/null
+mo profile import "$FIX/languages/profiles.csv" >/dev/null
+mkdir -p "$T/it"
+printf 'lang it\n\nstop-everything  optout-all  subject  /verteiler/i\n' > "$T/it/50-x.rules"
+exits 0 "a request read by a rule of a lang it file" mo --rules "$T/it" deliver < "$FIX/languages/de.eml"
+like "$(cat "$T"/sent.*)" "Gentile" "the confirmation is Italian, though the rule id names no language"
+
+done_testing
