@@ -17,10 +17,16 @@
 #define LIT_MIN		3	/* shorter literals have no trigram */
 #define LIT_MAX		64
 
-/* Lower-case ASCII literals of which a match contains at least one. */
+/*
+ * Lower-case ASCII literals of which a match contains at least one;
+ * once read, each also as the hashes of its trigrams (tri[i], ntri[i]
+ * of them), so that a check neither measures nor hashes a literal.
+ */
 struct lits {
 	char		**v;
 	size_t		 n;
+	uint16_t	**tri;
+	size_t		*ntri;
 };
 
 /* Sets of literals of each of which a match contains one. */
@@ -51,7 +57,13 @@ enum item_kind {
 	ITEM_LIT,	/* a character that can be part of a literal */
 	ITEM_ANY,	/* one character of some kind */
 	ITEM_ZERO,	/* an assertion: takes no text */
-	ITEM_GROUP	/* a group, with what it needs */
+	ITEM_GROUP,	/* a group, with what it needs */
+	/*
+	 * A positive lookahead or lookbehind: it takes no text, but what it
+	 * looks at is in the text searched, so its literals are needed as
+	 * a group's are (the text summed up is the text matched).
+	 */
+	ITEM_AHEAD
 };
 
 static int
@@ -67,14 +79,24 @@ to_lower(int c)
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
+static unsigned
+tri_hash(uint32_t tri)
+{
+	return (tri * 2654435761u) >> (32 - TRI_BITS);
+}
+
 static void
 lits_clear(struct lits *l)
 {
-	for (size_t i = 0; i < l->n; i++)
+	for (size_t i = 0; i < l->n; i++) {
 		free(l->v[i]);
+		if (l->tri)
+			free(l->tri[i]);
+	}
 	free(l->v);
-	l->v = NULL;
-	l->n = 0;
+	free(l->tri);
+	free(l->ntri);
+	memset(l, 0, sizeof *l);
 }
 
 static void
@@ -95,6 +117,24 @@ lits_add(struct lits *l, const char *s, size_t n)
 			return;
 	l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
 	l->v[l->n++] = xstrndup(s, n);
+}
+
+/* Hash the trigrams of every literal of l once, for tri_one_of. */
+static void
+lits_hash(struct lits *l)
+{
+	l->tri = xcalloc(l->n, sizeof *l->tri);
+	l->ntri = xcalloc(l->n, sizeof *l->ntri);
+	for (size_t i = 0; i < l->n; i++) {
+		const unsigned char *p = (const unsigned char *)l->v[i];
+		size_t n = strlen(l->v[i]);
+
+		l->ntri[i] = n - 2;	/* every literal has LIT_MIN >= 3 bytes */
+		l->tri[i] = xcalloc(n - 2, sizeof **l->tri);
+		for (size_t j = 0; j + 3 <= n; j++)
+			l->tri[i][j] = (uint16_t)tri_hash((uint32_t)p[j] << 16 |
+			    (uint32_t)p[j + 1] << 8 | p[j + 2]);
+	}
 }
 
 /* Longer literals are rarer; fewer of them are quicker to look up. */
@@ -294,12 +334,11 @@ group(struct scan *s, struct cnf *need)
 		if (strchr(":>|", *s->p))
 			s->p++;
 		else if (strchr("=!", *s->p)) {
-			s->p++;
-			k = ITEM_ZERO;
+			k = *s->p++ == '=' ? ITEM_AHEAD : ITEM_ZERO;
 		} else if (*s->p == '<' && s->p + 1 < s->end &&
 		    strchr("=!", s->p[1])) {
+			k = s->p[1] == '=' ? ITEM_AHEAD : ITEM_ZERO;
 			s->p += 2;
-			k = ITEM_ZERO;
 		} else if (*s->p == '<' || *s->p == '\'' ||
 		    (*s->p == 'P' && s->p + 1 < s->end && s->p[1] == '<')) {
 			/* a named group */
@@ -330,8 +369,8 @@ group(struct scan *s, struct cnf *need)
 	else
 		s->p++;
 	if (k == ITEM_ZERO)
-		cnf_clear(need);	/* an assertion may look anywhere */
-	return k;
+		cnf_clear(need);	/* a negative one needs nothing */
+	return k == ITEM_AHEAD ? ITEM_GROUP : k;
 }
 
 /* A run of literal characters, when long enough, is one more thing needed. */
@@ -464,6 +503,8 @@ prefilter_new(const char *pat, size_t len, int extended, char *why,
 		/* the most telling first: the check stops at a missing one */
 		if (c->n > 1)
 			qsort(c->v, c->n, sizeof *c->v, by_score);
+		for (size_t i = 0; i < c->n; i++)
+			lits_hash(&c->v[i]);
 		if (c->n == 0 || s.bail || s.p >= s.end || *s.p != '|')
 			break;
 		s.p++;
@@ -479,12 +520,6 @@ prefilter_new(const char *pat, size_t len, int extended, char *why,
 		return p;
 	prefilter_free(p);
 	return NULL;
-}
-
-static unsigned
-tri_hash(uint32_t tri)
-{
-	return (tri * 2654435761u) >> (32 - TRI_BITS);
 }
 
 /*
@@ -545,17 +580,13 @@ static int
 tri_one_of(const struct textsum *t, const struct lits *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
-		const unsigned char *p = (const unsigned char *)l->v[i];
-		size_t j, n = strlen(l->v[i]);
+		const uint16_t *h = l->tri[i];
+		size_t j, n = l->ntri[i];
 
-		for (j = 0; j + 3 <= n; j++) {
-			unsigned h = tri_hash((uint32_t)p[j] << 16 |
-			    (uint32_t)p[j + 1] << 8 | p[j + 2]);
-
-			if (!(t->bits[h / 64] & (uint64_t)1 << (h % 64)))
+		for (j = 0; j < n; j++)
+			if (!(t->bits[h[j] / 64] & (uint64_t)1 << (h[j] % 64)))
 				break;
-		}
-		if (j + 3 > n)
+		if (j == n)
 			return 1;
 	}
 	return 0;
