@@ -19,14 +19,15 @@
 
 /*
  * Lower-case ASCII literals of which a match contains at least one;
- * once read, each also as the hashes of its trigrams (tri[i], ntri[i]
- * of them), so that a check neither measures nor hashes a literal.
+ * once read, all also in tri, literal after literal, each as the count
+ * of its trigrams and their hashes, so that a check neither measures
+ * nor hashes a literal and reads one array.
  */
 struct lits {
 	char		**v;
 	size_t		 n;
-	uint16_t	**tri;
-	size_t		*ntri;
+	uint16_t	*tri;
+	size_t		 ntri;
 };
 
 /* Sets of literals of each of which a match contains one. */
@@ -88,14 +89,10 @@ tri_hash(uint32_t tri)
 static void
 lits_clear(struct lits *l)
 {
-	for (size_t i = 0; i < l->n; i++) {
+	for (size_t i = 0; i < l->n; i++)
 		free(l->v[i]);
-		if (l->tri)
-			free(l->tri[i]);
-	}
 	free(l->v);
 	free(l->tri);
-	free(l->ntri);
 	memset(l, 0, sizeof *l);
 }
 
@@ -123,16 +120,18 @@ lits_add(struct lits *l, const char *s, size_t n)
 static void
 lits_hash(struct lits *l)
 {
-	l->tri = xcalloc(l->n, sizeof *l->tri);
-	l->ntri = xcalloc(l->n, sizeof *l->ntri);
+	size_t k = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		l->ntri += 1 + strlen(l->v[i]) - 2;	/* LIT_MIN >= 3 */
+	l->tri = xcalloc(l->ntri, sizeof *l->tri);
 	for (size_t i = 0; i < l->n; i++) {
 		const unsigned char *p = (const unsigned char *)l->v[i];
 		size_t n = strlen(l->v[i]);
 
-		l->ntri[i] = n - 2;	/* every literal has LIT_MIN >= 3 bytes */
-		l->tri[i] = xcalloc(n - 2, sizeof **l->tri);
+		l->tri[k++] = (uint16_t)(n - 2);
 		for (size_t j = 0; j + 3 <= n; j++)
-			l->tri[i][j] = (uint16_t)tri_hash((uint32_t)p[j] << 16 |
+			l->tri[k++] = (uint16_t)tri_hash((uint32_t)p[j] << 16 |
 			    (uint32_t)p[j + 1] << 8 | p[j + 2]);
 	}
 }
@@ -155,6 +154,15 @@ by_score(const void *a, const void *b)
 	size_t x = lits_score(a), y = lits_score(b);
 
 	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* The check of a set costs a look-up a literal: the smaller sets first. */
+static int
+by_cost(const void *a, const void *b)
+{
+	const struct lits *x = a, *y = b;
+
+	return x->n < y->n ? -1 : x->n > y->n ? 1 : by_score(a, b);
 }
 
 /* Add the set l to c as one more that a match needs; l is taken over. */
@@ -500,9 +508,9 @@ prefilter_new(const char *pat, size_t len, int extended, char *why,
 		c = &p->need[p->nneed++];
 		memset(c, 0, sizeof *c);
 		sequence(&s, c);
-		/* the most telling first: the check stops at a missing one */
+		/* the cheapest first: the check stops at a missing one */
 		if (c->n > 1)
-			qsort(c->v, c->n, sizeof *c->v, by_score);
+			qsort(c->v, c->n, sizeof *c->v, by_cost);
 		for (size_t i = 0; i < c->n; i++)
 			lits_hash(&c->v[i]);
 		if (c->n == 0 || s.bail || s.p >= s.end || *s.p != '|')
@@ -579,15 +587,17 @@ textsum_make(struct textsum *t, const char *s, size_t len)
 static int
 tri_one_of(const struct textsum *t, const struct lits *l)
 {
-	for (size_t i = 0; i < l->n; i++) {
-		const uint16_t *h = l->tri[i];
-		size_t j, n = l->ntri[i];
+	const uint16_t *h = l->tri, *end = l->tri + l->ntri;
 
-		for (j = 0; j < n; j++)
-			if (!(t->bits[h[j] / 64] & (uint64_t)1 << (h[j] % 64)))
+	while (h < end) {
+		const uint16_t *next = h + 1 + *h;
+
+		for (h++; h < next; h++)
+			if (!(t->bits[*h / 64] & (uint64_t)1 << (*h % 64)))
 				break;
-		if (j == n)
+		if (h == next)
 			return 1;
+		h = next;
 	}
 	return 0;
 }

@@ -209,12 +209,12 @@ rules_classify(const struct rules *r, const struct message *m,
 			case FIELD_SUBJECT:
 				t = subject;
 				if ((inherited && ru->action != ACTION_IGNORE) ||
-				    !may_match(r, ru->need, 0, &t))
+				    (!ru->split && !may_match(r, ru->need, 0, &t)))
 					continue;
 				break;
 			case FIELD_BODY:
 				t = body;
-				if (!may_match(r, ru->need, 1, &t))
+				if (!ru->split && !may_match(r, ru->need, 1, &t))
 					continue;
 				break;
 			default:
@@ -223,6 +223,7 @@ rules_classify(const struct rules *r, const struct message *m,
 			}
 			if (t.s == NULL)
 				continue;	/* absent header: no match */
+			/* a split rule's branches ask the prefilter each (match) */
 			/* without JIT (no executable memory, say) the interpreter still works */
 			if (!r->jitted[i] && !r->nojit && !ru->split)
 				(void)pcre2_jit_compile(ru->re, PCRE2_JIT_COMPLETE);
