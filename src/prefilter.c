@@ -17,10 +17,17 @@
 #define LIT_MIN		3	/* shorter literals have no trigram */
 #define LIT_MAX		64
 
-/* Lower-case ASCII literals of which a match contains at least one. */
+/*
+ * Lower-case ASCII literals of which a match contains at least one;
+ * once read, all also in tri, literal after literal, each as the count
+ * of its trigrams and their hashes, so that a check neither measures
+ * nor hashes a literal and reads one array.
+ */
 struct lits {
 	char		**v;
 	size_t		 n;
+	uint16_t	*tri;
+	size_t		 ntri;
 };
 
 /* Sets of literals of each of which a match contains one. */
@@ -51,7 +58,13 @@ enum item_kind {
 	ITEM_LIT,	/* a character that can be part of a literal */
 	ITEM_ANY,	/* one character of some kind */
 	ITEM_ZERO,	/* an assertion: takes no text */
-	ITEM_GROUP	/* a group, with what it needs */
+	ITEM_GROUP,	/* a group, with what it needs */
+	/*
+	 * A positive lookahead or lookbehind: it takes no text, but what it
+	 * looks at is in the text searched, so its literals are needed as
+	 * a group's are (the text summed up is the text matched).
+	 */
+	ITEM_AHEAD
 };
 
 static int
@@ -67,14 +80,20 @@ to_lower(int c)
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
+static unsigned
+tri_hash(uint32_t tri)
+{
+	return (tri * 2654435761u) >> (32 - TRI_BITS);
+}
+
 static void
 lits_clear(struct lits *l)
 {
 	for (size_t i = 0; i < l->n; i++)
 		free(l->v[i]);
 	free(l->v);
-	l->v = NULL;
-	l->n = 0;
+	free(l->tri);
+	memset(l, 0, sizeof *l);
 }
 
 static void
@@ -97,6 +116,26 @@ lits_add(struct lits *l, const char *s, size_t n)
 	l->v[l->n++] = xstrndup(s, n);
 }
 
+/* Hash the trigrams of every literal of l once, for tri_one_of. */
+static void
+lits_hash(struct lits *l)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		l->ntri += 1 + strlen(l->v[i]) - 2;	/* LIT_MIN >= 3 */
+	l->tri = xcalloc(l->ntri, sizeof *l->tri);
+	for (size_t i = 0; i < l->n; i++) {
+		const unsigned char *p = (const unsigned char *)l->v[i];
+		size_t n = strlen(l->v[i]);
+
+		l->tri[k++] = (uint16_t)(n - 2);
+		for (size_t j = 0; j + 3 <= n; j++)
+			l->tri[k++] = (uint16_t)tri_hash((uint32_t)p[j] << 16 |
+			    (uint32_t)p[j + 1] << 8 | p[j + 2]);
+	}
+}
+
 /* Longer literals are rarer; fewer of them are quicker to look up. */
 static size_t
 lits_score(const struct lits *l)
@@ -115,6 +154,15 @@ by_score(const void *a, const void *b)
 	size_t x = lits_score(a), y = lits_score(b);
 
 	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* The check of a set costs a look-up a literal: the smaller sets first. */
+static int
+by_cost(const void *a, const void *b)
+{
+	const struct lits *x = a, *y = b;
+
+	return x->n < y->n ? -1 : x->n > y->n ? 1 : by_score(a, b);
 }
 
 /* Add the set l to c as one more that a match needs; l is taken over. */
@@ -294,12 +342,11 @@ group(struct scan *s, struct cnf *need)
 		if (strchr(":>|", *s->p))
 			s->p++;
 		else if (strchr("=!", *s->p)) {
-			s->p++;
-			k = ITEM_ZERO;
+			k = *s->p++ == '=' ? ITEM_AHEAD : ITEM_ZERO;
 		} else if (*s->p == '<' && s->p + 1 < s->end &&
 		    strchr("=!", s->p[1])) {
+			k = s->p[1] == '=' ? ITEM_AHEAD : ITEM_ZERO;
 			s->p += 2;
-			k = ITEM_ZERO;
 		} else if (*s->p == '<' || *s->p == '\'' ||
 		    (*s->p == 'P' && s->p + 1 < s->end && s->p[1] == '<')) {
 			/* a named group */
@@ -330,8 +377,8 @@ group(struct scan *s, struct cnf *need)
 	else
 		s->p++;
 	if (k == ITEM_ZERO)
-		cnf_clear(need);	/* an assertion may look anywhere */
-	return k;
+		cnf_clear(need);	/* a negative one needs nothing */
+	return k == ITEM_AHEAD ? ITEM_GROUP : k;
 }
 
 /* A run of literal characters, when long enough, is one more thing needed. */
@@ -461,9 +508,11 @@ prefilter_new(const char *pat, size_t len, int extended, char *why,
 		c = &p->need[p->nneed++];
 		memset(c, 0, sizeof *c);
 		sequence(&s, c);
-		/* the most telling first: the check stops at a missing one */
+		/* the cheapest first: the check stops at a missing one */
 		if (c->n > 1)
-			qsort(c->v, c->n, sizeof *c->v, by_score);
+			qsort(c->v, c->n, sizeof *c->v, by_cost);
+		for (size_t i = 0; i < c->n; i++)
+			lits_hash(&c->v[i]);
 		if (c->n == 0 || s.bail || s.p >= s.end || *s.p != '|')
 			break;
 		s.p++;
@@ -479,12 +528,6 @@ prefilter_new(const char *pat, size_t len, int extended, char *why,
 		return p;
 	prefilter_free(p);
 	return NULL;
-}
-
-static unsigned
-tri_hash(uint32_t tri)
-{
-	return (tri * 2654435761u) >> (32 - TRI_BITS);
 }
 
 /*
@@ -544,19 +587,17 @@ textsum_make(struct textsum *t, const char *s, size_t len)
 static int
 tri_one_of(const struct textsum *t, const struct lits *l)
 {
-	for (size_t i = 0; i < l->n; i++) {
-		const unsigned char *p = (const unsigned char *)l->v[i];
-		size_t j, n = strlen(l->v[i]);
+	const uint16_t *h = l->tri, *end = l->tri + l->ntri;
 
-		for (j = 0; j + 3 <= n; j++) {
-			unsigned h = tri_hash((uint32_t)p[j] << 16 |
-			    (uint32_t)p[j + 1] << 8 | p[j + 2]);
+	while (h < end) {
+		const uint16_t *next = h + 1 + *h;
 
-			if (!(t->bits[h / 64] & (uint64_t)1 << (h % 64)))
+		for (h++; h < next; h++)
+			if (!(t->bits[*h / 64] & (uint64_t)1 << (*h % 64)))
 				break;
-		}
-		if (j + 3 > n)
+		if (h == next)
 			return 1;
+		h = next;
 	}
 	return 0;
 }

@@ -91,18 +91,60 @@ capped(const char *s)
 	return t;
 }
 
-/* Whether rule ru may match field which (0 subject, 1 body) with text x. */
+/* Whether a match needing need may be in field which (0 subject, 1 body) with text x. */
 static int
-may_match(const struct rules *r, const struct rule *ru, int which,
+may_match(const struct rules *r, const struct prefilter *need, int which,
     const struct text *x)
 {
-	if (!r->prefilter || ru->need == NULL)
+	if (!r->prefilter || need == NULL)
 		return 1;
 	if (!r->ready[which]) {
 		textsum_make(r->sum[which], x->s, x->len);
 		((struct rules *)r)->ready[which] = 1;
 	}
-	return prefilter_may_match(ru->need, r->sum[which]);
+	return prefilter_may_match(need, r->sum[which]);
+}
+
+/*
+ * Match ru against t, with each branch alone when ru is split: the
+ * leftmost match, and at one place the earliest branch's, is the one
+ * the whole pattern finds. A branch is JIT-compiled when it first
+ * runs. Sets *so and *eo to the match; returns pcre2_match's code.
+ */
+static int
+match(const struct rules *r, struct rule *ru, int which,
+    const struct text *t, PCRE2_SIZE *so, PCRE2_SIZE *eo)
+{
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+	int rc, best = PCRE2_ERROR_NOMATCH;
+
+	if (!ru->split) {
+		rc = pcre2_match(ru->re, (PCRE2_SPTR)t->s, t->len, 0, 0,
+		    r->md, r->mctx);
+		*so = ov[0];
+		*eo = ov[1];
+		return rc;
+	}
+	for (size_t k = 0; k < ru->nbranches; k++) {
+		struct branch *b = &ru->branches[k];
+
+		if (which >= 0 && !may_match(r, b->need, which, t))
+			continue;
+		if (!b->jitted && !r->nojit)
+			(void)pcre2_jit_compile(b->re, PCRE2_JIT_COMPLETE);
+		b->jitted = 1;
+		rc = pcre2_match(b->re, (PCRE2_SPTR)t->s, t->len, 0, 0,
+		    r->md, r->mctx);
+		if (rc >= 0 && (best < 0 || ov[0] < *so)) {
+			best = rc;
+			*so = ov[0];
+			*eo = ov[1];
+			if (*so == 0)
+				break;	/* no later branch starts before */
+		} else if (rc < 0 && rc != PCRE2_ERROR_NOMATCH && best < 0)
+			best = rc;
+	}
+	return best;
 }
 
 /*
@@ -160,18 +202,19 @@ rules_classify(const struct rules *r, const struct message *m,
 		for (size_t j = 0; j < ru->nfields && h.where == NULL; j++) {
 			const struct field *f = &ru->fields[j];
 			struct text t;
+			PCRE2_SIZE so = 0, eo = 0;
 			int rc;
 
 			switch (f->kind) {
 			case FIELD_SUBJECT:
 				t = subject;
 				if ((inherited && ru->action != ACTION_IGNORE) ||
-				    !may_match(r, ru, 0, &t))
+				    (!ru->split && !may_match(r, ru->need, 0, &t)))
 					continue;
 				break;
 			case FIELD_BODY:
 				t = body;
-				if (!may_match(r, ru, 1, &t))
+				if (!ru->split && !may_match(r, ru->need, 1, &t))
 					continue;
 				break;
 			default:
@@ -180,20 +223,19 @@ rules_classify(const struct rules *r, const struct message *m,
 			}
 			if (t.s == NULL)
 				continue;	/* absent header: no match */
+			/* a split rule's branches ask the prefilter each (match) */
 			/* without JIT (no executable memory, say) the interpreter still works */
-			if (!r->jitted[i] && !r->nojit)
+			if (!r->jitted[i] && !r->nojit && !ru->split)
 				(void)pcre2_jit_compile(ru->re, PCRE2_JIT_COMPLETE);
 			r->jitted[i] = 1;
-			rc = pcre2_match(ru->re, (PCRE2_SPTR)t.s, t.len, 0, 0,
-			    r->md, r->mctx);
+			rc = match(r, ru, f->kind == FIELD_HEADER ? -1 :
+			    f->kind == FIELD_BODY, &t, &so, &eo);
 			/* 0 is a match whose groups did not fit: still a match. */
 			if (rc >= 0) {
-				PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
-
 				h.where = f->where;
-				if (ov[0] <= ov[1] && ov[1] <= t.len) {
-					h.text = t.s + ov[0];
-					h.textlen = ov[1] - ov[0];
+				if (so <= eo && eo <= t.len) {
+					h.text = t.s + so;
+					h.textlen = eo - so;
 				}
 				if (trace)
 					h.branch_line = which_branch(r, ru, &t);

@@ -28,6 +28,13 @@ struct field {
 struct branch {
 	int		 line;
 	size_t		 off, len;	/* its text in the expanded pattern */
+	/*
+	 * The branch alone and what it needs (NULL: it always runs), when
+	 * the rule is matched a branch at a time (struct rule's split).
+	 */
+	pcre2_code	*re;
+	struct prefilter *need;
+	int		 jitted;	/* as struct rules' jitted, for re */
 };
 
 struct rule {
@@ -43,6 +50,14 @@ struct rule {
 	struct branch	*branches;
 	size_t		 nbranches;
 	pcre2_code	*re;
+	/*
+	 * Matched a branch at a time, each with its own prefilter: one
+	 * pattern of many branches tries them all at every place in the
+	 * text, where each alone skips ahead to a place it can start.
+	 * The leftmost match wins, at one place the earliest branch: the
+	 * match of the whole pattern.
+	 */
+	int		 split;
 	/* what a subject or body match needs; NULL: the rule always runs */
 	struct prefilter *need;
 	char		*need_why;	/* why need is NULL (subject/body rules) */

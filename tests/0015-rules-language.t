@@ -47,6 +47,12 @@ exits 0 "rules explain, second branch" mo --rules "$R" rules explain "$T/msg.eml
 like "$(cat "$T/out")" "branch 50-xx.rules:12" "the second branch is named by its own line"
 like "$(cat "$T/out")" 'matched "abbestellen"' "and its matched text"
 
+# branches are matched one at a time: the match is still the leftmost
+mkmsg "Frage" "Abbestellen bitte, und keine weitere Uebersicht."
+exits 0 "rules explain, the later branch first in the text" mo --rules "$R" rules explain "$T/msg.eml"
+like "$(cat "$T/out")" "branch 50-xx.rules:12" "the branch that matches first in the text wins"
+like "$(cat "$T/out")" 'matched "Abbestellen"' "with the text it matches there"
+
 # --- errors ----------------------------------------------------------
 bad() { # NAME EXPECTED-STDERR-PART DESCRIPTION; the file is on stdin
 	mkdir -p "$T/$1"
