@@ -10,16 +10,7 @@
 OB="$FIX/outbox"
 MARGARET=margaret.hale@example.com
 
-cat > "$T/sendmail" <<'SM'
-#!/bin/sh
-mkdir -p "$(dirname "$0")/sent"
-cat > "$(mktemp "$(dirname "$0")/sent/mail.XXXXXX")"
-SM
-chmod +x "$T/sendmail"
-cat > "$MAILOPT_CONFIG" <<CONF
-from = Nordwind Sales <sales@nordwind.example>
-sendmail = $T/sendmail -t -oi
-CONF
+mailconf
 mo init >/dev/null && mo profile import "$OB/profiles.csv" >/dev/null ||
 	{ echo "Bail out! setup failed"; exit 99; }
 

@@ -122,21 +122,12 @@ like "$(cat "$T/out")" "10-pf.rules:3: none: prefilter: no literal" "rules check
 unlike "$(cat "$T/out")" "hdr" "header rules are not the prefilter's"
 
 # --- lang picks the confirmation's template --------------------------------
-cat > "$T/sendmail" <<'SM'
-#!/bin/sh
-cat > "$(dirname "$0")/sent.$$"
-SM
-chmod +x "$T/sendmail"
-cat > "$MAILOPT_CONFIG" <<CONF
-from = Nordwind Sales <sales@nordwind.example>
-templates = $srcdir/templates
-sendmail = $T/sendmail -t -oi
-CONF
+mailconf
 mo init >/dev/null
 mo profile import "$FIX/languages/profiles.csv" >/dev/null
 mkdir -p "$T/it"
 printf 'lang it\n\nstop-everything  optout-all  subject  /verteiler/i\n' > "$T/it/50-x.rules"
 exits 0 "a request read by a rule of a lang it file" mo --rules "$T/it" deliver < "$FIX/languages/de.eml"
-like "$(cat "$T"/sent.*)" "Gentile" "the confirmation is Italian, though the rule id names no language"
+like "$(cat "$T"/sent/mail.*)" "Gentile" "the confirmation is Italian, though the rule id names no language"
 
 done_testing

@@ -5,19 +5,7 @@
 [ -x /usr/bin/python3 ] || skip_all "no /usr/bin/python3 to read the mail"
 L="$FIX/languages"
 
-# a sendmail that keeps each message as sent/NAME, NAME the recipient
-cat > "$T/sendmail" <<'SM'
-#!/bin/sh
-dir=$(dirname "$0")/sent
-mkdir -p "$dir"
-cat > "$dir/mail.$$"
-SM
-chmod +x "$T/sendmail"
-cat > "$MAILOPT_CONFIG" <<CONF
-from = Nordwind Sales <sales@nordwind.example>
-templates = $srcdir/templates
-sendmail = $T/sendmail -t -oi
-CONF
+mailconf
 mo init >/dev/null
 mo profile import "$L/profiles.csv" >/dev/null
 

@@ -120,6 +120,23 @@ mksendmail() {
 	chmod +x "$T/sendmail"
 }
 
+# mailconf: outgoing mail on, through $T/sendmail, which keeps each
+# message it is given as $T/sent/mail.XXXXXX; the config names the
+# shipped templates.
+mailconf() {
+	cat > "$T/sendmail" <<'SM'
+#!/bin/sh
+mkdir -p "$(dirname "$0")/sent"
+cat > "$(mktemp "$(dirname "$0")/sent/mail.XXXXXX")"
+SM
+	chmod +x "$T/sendmail"
+	cat > "$MAILOPT_CONFIG" <<CONF
+from = Nordwind Sales <sales@nordwind.example>
+templates = $srcdir/templates
+sendmail = $T/sendmail -t -oi
+CONF
+}
+
 # flags EMAIL: the three flags (email, postal, third party) as profile show --json says them.
 flags() {
 	echo "$(flag "$1" marketing_email) $(flag "$1" marketing_postal) $(flag "$1" third_party)"
