@@ -41,6 +41,7 @@ process_one(const struct conf *c, const char *buf, size_t len, int over,
 {
 	struct store *s = NULL;
 	struct rules *r = NULL;
+	struct classified *cl = NULL;
 	struct processor *p = NULL;
 	int rc;
 
@@ -50,15 +51,15 @@ process_one(const struct conf *c, const char *buf, size_t len, int over,
 		return rc;
 	if ((rc = open_rules(c, &r)) != 0)
 		goto out;
-	if (!process_is_request(c, r, buf, len, over, res))
+	cl = process_classify(c, r, buf, len, over, res);
+	if (!classified_is_request(cl))
 		goto out;
-	process_result_clear(res);
 	if ((rc = open_store(c, &s)) != 0)
 		goto out;
 	p = processor_new(c, s, r);
 	if ((rc = store_begin(s)) != 0)
 		goto out;
-	if ((rc = processor_run(p, buf, len, over, NULL, res)) != 0 || dry)
+	if ((rc = processor_apply(p, cl, buf, len, NULL, res)) != 0 || dry)
 		store_rollback(s);
 	else
 		rc = store_commit(s);
@@ -66,6 +67,7 @@ out:
 	if (rc != 0)
 		res->outcome = OUTCOME_ERROR;
 	processor_free(p);
+	classified_free(cl);
 	store_free(s);
 	rules_free(r);
 	return rc;

@@ -241,37 +241,68 @@ classify(const struct message_limits *limits, const struct rules *rules,
 	return hit->action != ACTION_IGNORE;
 }
 
-int
-process_is_request(const struct conf *c, const struct rules *r,
+/* A message parsed and read by the rules, before any store is touched. */
+struct classified {
+	struct message	*m;		/* NULL when oversize */
+	struct rule_hit	 hit;
+	int		 request;
+};
+
+struct classified *
+process_classify(const struct conf *c, const struct rules *r,
     const char *buf, size_t len, int oversize, struct process_result *res)
 {
+	struct classified *cl = xcalloc(1, sizeof *cl);
 	struct message_limits limits = { 0 };
-	struct message *m;
-	struct rule_hit hit;
-	int request;
 
 	limits_init(&limits, c);
 	memset(res, 0, sizeof *res);
-	request = classify(&limits, r, buf, len, oversize, &m, &hit, res);
-	message_free(m);
-	return request;
+	cl->request = classify(&limits, r, buf, len, oversize, &cl->m,
+	    &cl->hit, res);
+	return cl;
+}
+
+int
+classified_is_request(const struct classified *cl)
+{
+	return cl->request;
+}
+
+void
+classified_free(struct classified *cl)
+{
+	if (cl != NULL)
+		message_free(cl->m);
+	free(cl);
 }
 
 int
 processor_run(struct processor *p, const char *buf, size_t len, int oversize,
     const char *file, struct process_result *res)
 {
-	struct message *m = NULL;
+	struct classified *cl;
+	int rc;
+
+	cl = process_classify(p->conf, p->rules, buf, len, oversize, res);
+	rc = processor_apply(p, cl, buf, len, file, res);
+	classified_free(cl);
+	return rc;
+}
+
+int
+processor_apply(struct processor *p, const struct classified *cl,
+    const char *buf, size_t len, const char *file, struct process_result *res)
+{
+	const struct message *m = cl->m;
+	const struct rule_hit hit = cl->hit;
 	struct match mt = { 0 };
-	struct rule_hit hit;
 	struct processed rec = { 0 };
 	struct why why = { 0 };
 	char *key = NULL;
 	int found = 0, rc = 0;
 
-	memset(res, 0, sizeof *res);
-	if (!classify(&p->limits, p->rules, buf, len, oversize, &m, &hit, res))
-		goto out;
+	if (!cl->request)
+		return 0;
 
 	key = dup_key(m);
 	if ((rc = store_processed_get(p->store, key, &rec, &found)) != 0)
@@ -328,7 +359,6 @@ out:
 		res->outcome = OUTCOME_ERROR;
 	processed_clear(&rec);
 	match_clear(&mt);
-	message_free(m);
 	free(key);
 	return rc;
 }

@@ -44,14 +44,26 @@ int	 processor_run(struct processor *p, const char *buf, size_t len,
 	    int oversize, const char *file, struct process_result *res);
 
 /*
- * Whether buf/len is a request at all, as the rules alone decide,
- * without a store: processor_run gives a message that is not one the
- * same outcome (ignored) and touches no store for it, so deliver can
- * answer it without waiting for the database. Returns 1 for a
- * request, else 0 with *res filled as processor_run would.
+ * Parse buf/len and read it with the rules alone, without a store:
+ * processor_apply gives a message that is no request the outcome
+ * ignored and touches no store for it, so deliver can answer it
+ * without waiting for the database. res is filled as far as the rules
+ * decide. Never fails; the caller owns the result (classified_free).
  */
-int	 process_is_request(const struct conf *c, const struct rules *r,
-	    const char *buf, size_t len, int oversize,
+struct classified;
+struct classified *process_classify(const struct conf *c,
+		    const struct rules *r, const char *buf, size_t len,
+		    int oversize, struct process_result *res);
+/* 1 when the rules read a request (an action other than ignore). */
+int	 classified_is_request(const struct classified *cl);
+/* Accepts NULL. */
+void	 classified_free(struct classified *cl);
+/*
+ * processor_run for a message process_classify has read (with the
+ * same buf/len and res), so that it is not parsed twice.
+ */
+int	 processor_apply(struct processor *p, const struct classified *cl,
+	    const char *buf, size_t len, const char *file,
 	    struct process_result *res);
 
 /*
