@@ -71,9 +71,12 @@ check_owner(struct check *k, const char *what, const char *path, mode_t mask,
 	struct stat st;
 
 	if (stat(path, &st) == -1) {
-		if (errno != ENOENT)
-			problem(k, "%s: %s: %s", what, path, strerror(errno));
-		return errno != ENOENT;
+		int err = errno;
+
+		if (err != ENOENT)
+			problem(k, "%s: %s: %s", what, path,
+			    mo_strerror(err, me, sizeof me));
+		return err != ENOENT;
 	}
 	if (st.st_uid != geteuid())
 		problem(k, "%s: %s: owned by %s, but mailopt runs as %s here: "

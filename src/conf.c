@@ -216,11 +216,9 @@ check_private_file(const char *v, char *why, size_t size)
 	int fd;
 
 	if ((fd = open(v, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
-		const char *e = strerror(errno);
+		char e[256];
 
-		/* diagnostics are lower case, strerror's are not */
-		snprintf(why, size, "%s: %c%s", v, *e >= 'A' && *e <= 'Z' ?
-		    *e + 32 : *e, *e ? e + 1 : "");
+		snprintf(why, size, "%s: %s", v, mo_strerror(errno, e, sizeof e));
 		return why;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))

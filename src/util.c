@@ -17,23 +17,30 @@
 const char *progname = "mailopt";
 void (*mo_warn_hook)(const char *msg);
 
+const char *
+mo_strerror(int err, char *buf, size_t size)
+{
+	const char *why = strerror(err);
+
+	/* diagnostics are lower case, strerror's are not */
+	snprintf(buf, size, "%c%s", *why >= 'A' && *why <= 'Z' ? *why + 32 :
+	    *why, *why ? why + 1 : "");
+	return buf;
+}
+
 static void vwarn(int err, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 
 static void
 vwarn(int err, const char *fmt, va_list ap)
 {
-	char msg[1024];
+	char msg[1024], why[256];
 	size_t n;
 
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	if (err && (n = strlen(msg)) + 3 < sizeof msg) {
-		const char *why = strerror(err);
-
-		/* diagnostics are lower case, strerror's are not */
-		snprintf(msg + n, sizeof msg - n, ": %c%s",
-		    *why >= 'A' && *why <= 'Z' ? *why + 32 : *why, *why ? why + 1 : "");
-	}
+	if (err && (n = strlen(msg)) + 3 < sizeof msg)
+		snprintf(msg + n, sizeof msg - n, ": %s",
+		    mo_strerror(err, why, sizeof why));
 	fprintf(stderr, "%s: %s\n", progname, msg);
 	if (mo_warn_hook)
 		mo_warn_hook(msg);

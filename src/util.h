@@ -14,6 +14,8 @@ extern const char *progname;
 void mo_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Same, with ": strerror(errno)" appended. */
 void mo_warn_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* strerror(err) in lower case, as diagnostics are written, in buf. */
+const char *mo_strerror(int err, char *buf, size_t size);
 /*
  * When set, every diagnostic is also handed to it, without the
  * program name (log_warnings sends them to syslog).
