@@ -36,15 +36,41 @@ struct cnf {
 	size_t		 n;
 };
 
+/*
+ * The sets of every pattern read, each once: rules share vocabulary, so
+ * many branches need the same set ("newsletter|mailing|catalogue|..."),
+ * and a text is checked for each set once, not once a branch. Two sets
+ * of the same trigram hashes are one: the check reads nothing else.
+ */
+struct prefilter_pool {
+	struct lits	**v;
+	size_t		 n;
+	size_t		*slot;		/* open addressing: index + 1, 0 free */
+	size_t		 nslot;
+};
+
+/* One set a top-level branch needs: the index of a set of the pool. */
+struct need {
+	size_t		*ids;
+	size_t		 n;
+};
+
 /* One per top-level branch of the pattern: any may be the one that matches. */
 struct prefilter {
-	struct cnf	*need;
+	const struct prefilter_pool *pool;
+	struct need	*need;
 	size_t		 nneed;
 };
 
-/* Which trigrams of a folded text occur, hashed: a collision only costs time. */
+/*
+ * Which trigrams of a folded text occur, hashed: a collision only costs
+ * time; and what is known of each set of the pool for this text.
+ */
+enum { SET_UNKNOWN, SET_ABSENT, SET_MAYBE };
 struct textsum {
 	uint64_t	 bits[(1u << TRI_BITS) / 64];
+	unsigned char	*seen;		/* SET_*, by the pool's index */
+	size_t		 nseen;
 };
 
 /* A pattern being read for literals. */
@@ -478,24 +504,95 @@ alternation(struct scan *s, struct cnf *need)
 	lits_clear(&any);
 }
 
+struct prefilter_pool *
+prefilter_pool_new(void)
+{
+	return xcalloc(1, sizeof(struct prefilter_pool));
+}
+
+void
+prefilter_pool_free(struct prefilter_pool *pool)
+{
+	if (pool == NULL)
+		return;
+	for (size_t i = 0; i < pool->n; i++) {
+		lits_clear(pool->v[i]);
+		free(pool->v[i]);
+	}
+	free(pool->v);
+	free(pool->slot);
+	free(pool);
+}
+
+static size_t
+set_hash(const struct lits *l)
+{
+	size_t h = 14695981039346656037u;
+
+	for (size_t i = 0; i < l->ntri; i++)
+		h = (h ^ l->tri[i]) * 1099511628211u;
+	return h;
+}
+
+static int
+set_same(const struct lits *a, const struct lits *b)
+{
+	return a->ntri == b->ntri &&
+	    memcmp(a->tri, b->tri, a->ntri * sizeof *a->tri) == 0;
+}
+
+/* The index of the set l (hashed) in pool, taking l over when it is new. */
+static size_t
+pool_intern(struct prefilter_pool *pool, struct lits *l)
+{
+	size_t i, id;
+
+	if (2 * (pool->n + 1) > pool->nslot) {
+		size_t nslot = pool->nslot ? 2 * pool->nslot : 256;
+
+		free(pool->slot);
+		pool->slot = xcalloc(nslot, sizeof *pool->slot);
+		pool->nslot = nslot;
+		for (id = 0; id < pool->n; id++) {
+			for (i = set_hash(pool->v[id]) & (nslot - 1);
+			    pool->slot[i]; i = (i + 1) & (nslot - 1))
+				;
+			pool->slot[i] = id + 1;
+		}
+	}
+	for (i = set_hash(l) & (pool->nslot - 1); pool->slot[i];
+	    i = (i + 1) & (pool->nslot - 1))
+		if (set_same(pool->v[pool->slot[i] - 1], l)) {
+			lits_clear(l);
+			return pool->slot[i] - 1;
+		}
+	pool->v = xrealloc(pool->v, (pool->n + 1) * sizeof *pool->v);
+	pool->v[pool->n] = xmalloc(sizeof **pool->v);
+	*pool->v[pool->n] = *l;
+	memset(l, 0, sizeof *l);
+	pool->slot[i] = ++pool->n;
+	return pool->n - 1;
+}
+
 void
 prefilter_free(struct prefilter *p)
 {
 	if (p == NULL)
 		return;
 	for (size_t i = 0; i < p->nneed; i++)
-		cnf_clear(&p->need[i]);
+		free(p->need[i].ids);
 	free(p->need);
 	free(p);
 }
 
 struct prefilter *
-prefilter_new(const char *pat, size_t len, int extended, char *why,
-    size_t whylen)
+prefilter_new(struct prefilter_pool *pool, const char *pat, size_t len,
+    int extended, char *why, size_t whylen)
 {
 	struct scan s = { pat, pat + len, NULL };
 	struct prefilter *p = NULL;
-	struct cnf *c;
+	struct cnf c = { 0 };
+	struct need *nd;
 
 	/* in extended mode white space and comments are not text */
 	if (extended) {
@@ -503,23 +600,29 @@ prefilter_new(const char *pat, size_t len, int extended, char *why,
 		return NULL;
 	}
 	p = xcalloc(1, sizeof *p);
+	p->pool = pool;
 	for (;;) {
 		p->need = xrealloc(p->need, (p->nneed + 1) * sizeof *p->need);
-		c = &p->need[p->nneed++];
-		memset(c, 0, sizeof *c);
-		sequence(&s, c);
+		nd = &p->need[p->nneed++];
+		cnf_clear(&c);
+		sequence(&s, &c);
 		/* the cheapest first: the check stops at a missing one */
-		if (c->n > 1)
-			qsort(c->v, c->n, sizeof *c->v, by_cost);
-		for (size_t i = 0; i < c->n; i++)
-			lits_hash(&c->v[i]);
-		if (c->n == 0 || s.bail || s.p >= s.end || *s.p != '|')
+		if (c.n > 1)
+			qsort(c.v, c.n, sizeof *c.v, by_cost);
+		nd->ids = xcalloc(c.n ? c.n : 1, sizeof *nd->ids);
+		nd->n = c.n;
+		for (size_t i = 0; i < c.n; i++) {
+			lits_hash(&c.v[i]);
+			nd->ids[i] = pool_intern(pool, &c.v[i]);
+		}
+		if (c.n == 0 || s.bail || s.p >= s.end || *s.p != '|')
 			break;
 		s.p++;
 	}
+	cnf_clear(&c);
 	if (s.bail != NULL)
 		snprintf(why, whylen, "cannot read %s", s.bail);
-	else if (c->n == 0)
+	else if (nd->n == 0)
 		snprintf(why, whylen, "no literal of %d letters that its "
 		    "top-level branch %zu needs", LIT_MIN, p->nneed);
 	else if (s.p != s.end)
@@ -560,6 +663,9 @@ textsum_new(void)
 void
 textsum_free(struct textsum *t)
 {
+	if (t == NULL)
+		return;
+	free(t->seen);
 	free(t);
 }
 
@@ -572,6 +678,8 @@ textsum_make(struct textsum *t, const char *s, size_t len)
 	size_t i = 0, seen = 0;
 
 	memset(t->bits, 0, sizeof t->bits);
+	if (t->nseen)
+		memset(t->seen, SET_UNKNOWN, t->nseen);
 	while (i < len) {
 		i += fold(p + i, len - i, &c);
 		tri = (tri << 8 | c) & 0xffffff;
@@ -602,15 +710,31 @@ tri_one_of(const struct textsum *t, const struct lits *l)
 	return 0;
 }
 
+/* Whether one of the pool's set id may occur in the text t sums up, at most one check a text. */
+static int
+set_may_occur(const struct prefilter_pool *pool, size_t id, struct textsum *t)
+{
+	if (t->nseen < pool->n) {
+		t->seen = xrealloc(t->seen, pool->n);
+		memset(t->seen + t->nseen, SET_UNKNOWN, pool->n - t->nseen);
+		t->nseen = pool->n;
+	}
+	if (t->seen[id] == SET_UNKNOWN)
+		t->seen[id] = tri_one_of(t, pool->v[id]) ? SET_MAYBE :
+		    SET_ABSENT;
+	return t->seen[id] == SET_MAYBE;
+}
+
 int
-prefilter_may_match(const struct prefilter *p, const struct textsum *t)
+prefilter_may_match(const struct prefilter *p, struct textsum *t)
 {
 	size_t i, j;
 
 	for (i = 0; i < p->nneed; i++) {
-		const struct cnf *c = &p->need[i];
+		const struct need *c = &p->need[i];
 
-		for (j = 0; j < c->n && tri_one_of(t, &c->v[j]); j++)
+		for (j = 0; j < c->n && set_may_occur(p->pool, c->ids[j], t);
+		    j++)
 			;
 		if (j == c->n)
 			return 1;

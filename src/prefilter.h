@@ -12,7 +12,16 @@
  * conservative: a "no" is always right, a "maybe" may be wrong.
  */
 struct prefilter;
+struct prefilter_pool;
 struct textsum;
+
+/*
+ * The sets of literals of every pattern read with one pool are kept in
+ * it once, so a text is checked for each once. A pool outlives the
+ * prefilters read with it; caller owns it. Free accepts NULL.
+ */
+struct prefilter_pool *prefilter_pool_new(void);
+void		 prefilter_pool_free(struct prefilter_pool *pool);
 
 /*
  * Read the pattern pat[0..len) (PCRE2 syntax, caseless or not: the
@@ -23,18 +32,21 @@ struct textsum;
  * x flag, conditions, verbs, back references, \Q...) and with "no
  * literal" when some branch needs no literal of three letters.
  */
-struct prefilter *prefilter_new(const char *pat, size_t len, int extended,
-		    char *why, size_t whylen);
+struct prefilter *prefilter_new(struct prefilter_pool *pool, const char *pat,
+		    size_t len, int extended, char *why, size_t whylen);
 /* Accepts NULL. */
 void		 prefilter_free(struct prefilter *p);
 
-/* A text summed up; textsum_make fills it anew. Caller owns it. */
+/*
+ * A text summed up; textsum_make fills it anew, and what a check learns
+ * of a pool's set is kept in it until then. Caller owns it.
+ */
 struct textsum	*textsum_new(void);
 void		 textsum_free(struct textsum *t);
 void		 textsum_make(struct textsum *t, const char *s, size_t len);
 
 /* 0 when no match of p can be in the text t sums up; 1 when one may be. */
 int		 prefilter_may_match(const struct prefilter *p,
-		    const struct textsum *t);
+		    struct textsum *t);
 
 #endif

@@ -103,6 +103,7 @@ rules_free(struct rules *r)
 	pcre2_match_context_free(r->mctx);
 	textsum_free(r->sum[0]);
 	textsum_free(r->sum[1]);
+	prefilter_pool_free(r->pool);
 	free(r->jitted);
 	free(r);
 }
@@ -628,7 +629,7 @@ branches_stand_alone(const char *p)
 
 /* Make r match a branch at a time when that is the same, and quicker. */
 static void
-split_branches(struct rule *r)
+split_branches(struct rule *r, struct prefilter_pool *pool)
 {
 	char why[1024];
 	PCRE2_SIZE off;
@@ -643,8 +644,8 @@ split_branches(struct rule *r)
 		if ((b->re = pcre2_compile((PCRE2_SPTR)r->pattern + b->off,
 		    b->len, r->opts, &err, &off, NULL)) == NULL)
 			return;	/* a group across branches: match it whole */
-		b->need = prefilter_new(r->pattern + b->off, b->len, 0, why,
-		    sizeof why);
+		b->need = prefilter_new(pool, r->pattern + b->off, b->len, 0,
+		    why, sizeof why);
 	}
 	r->split = 1;
 }
@@ -691,11 +692,11 @@ finish_rule(struct reader *rd)
 	if (parse_where(&r, where, why, sizeof why) == -1 ||
 	    build_pattern(rd, &r, p, why, sizeof why, &line) == -1)
 		goto out;
-	if (reads_text(&r) && (r.need = prefilter_new(r.pattern,
+	if (reads_text(&r) && (r.need = prefilter_new(rs->pool, r.pattern,
 	    strlen(r.pattern), (r.opts & PCRE2_EXTENDED) != 0, why,
 	    sizeof why)) == NULL)
 		r.need_why = xstrdup(why);
-	split_branches(&r);
+	split_branches(&r, rs->pool);
 	if ((dup = find_id(rs, id)) != NULL) {
 		snprintf(why, sizeof why, "duplicate id '%s', first at %s:%d",
 		    id, dup->file, dup->line);
@@ -866,6 +867,8 @@ rules_load(const char *dir, struct rules **out)
 	struct dirent **names = NULL;
 	struct rules *rs = xcalloc(1, sizeof *rs);
 	int n, rc = 0, frc;
+
+	rs->pool = prefilter_pool_new();
 
 	*out = NULL;
 	if ((n = scandir(dir, &names, is_rules_file, by_name)) == -1) {

@@ -9,6 +9,7 @@
 #include "action.h"
 
 struct prefilter;
+struct prefilter_pool;
 struct textsum;
 
 /* What a rule's "where" may name. */
@@ -78,6 +79,8 @@ struct rules {
 	pcre2_match_context *mctx;
 	pcre2_jit_stack	*jit;
 	pcre2_match_data *md;
+	/* the sets of literals of every rule's prefilter, each once */
+	struct prefilter_pool *pool;
 	/* the trigrams of a message's subject (0) and body (1), made when first wanted */
 	struct textsum	*sum[2];
 	int		 ready[2];
