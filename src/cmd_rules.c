@@ -84,7 +84,7 @@ explain(const struct conf *c, const char *path)
 	struct message_limits lim = { MESSAGE_MAX_DEPTH,
 	    MESSAGE_MAX_TEXT, c->newsletter_footer };
 	struct rule_hit hit;
-	struct buf in = { 0 };
+	struct buf in = { 0 }, langs = { 0 };
 	int over = 0, rc;
 
 	if ((rc = open_rules(c, &r)) != 0)
@@ -105,6 +105,8 @@ explain(const struct conf *c, const char *path)
 	printf("  (from address: %s)\n", message_from(m) ? message_from(m) : "none");
 	print_block("text", message_text(m));
 	print_block("body (what the rules read as body)", message_body(m));
+	rules_languages(r, m, &langs);
+	printf("languages: %s\n", langs.len ? buf_str(&langs) : "(no lang)");
 	printf("rules tried:\n");
 	if (rules_classify(r, m, &hit, trace, NULL))
 		printf("winner: %s (%s)%s%s\n", hit.id, action_name(hit.action),
@@ -143,6 +145,7 @@ out:
 	store_free(s);
 	rules_free(r);
 	buf_free(&in);
+	buf_free(&langs);
 	return rc;
 }
 

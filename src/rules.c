@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "langid.h"
 #include "message.h"
 #include "prefilter.h"
 #include "rules.h"
@@ -180,6 +181,37 @@ which_branch(const struct rules *r, struct rule *ru, const struct text *t)
 	return k < ru->nbranches ? ru->branches[k].line : 0;
 }
 
+/*
+ * The languages whose rules read a message with this subject and body:
+ * a bit per index of r->lang. Subject and body are counted together.
+ */
+static unsigned long
+readers(const struct rules *r, const struct text *subject,
+    const struct text *body, unsigned counts[LANGID_MAX])
+{
+	unsigned more[LANGID_MAX];
+
+	langid_count(r->words, subject->s, subject->len, counts);
+	langid_count(r->words, body->s, body->len, more);
+	for (int i = 0; i < LANGID_MAX; i++)
+		counts[i] += more[i];
+	return langid_readers(counts) | r->always;
+}
+
+void
+rules_languages(const struct rules *r, const struct message *m,
+    struct buf *out)
+{
+	const struct text subject = capped(message_subject(m));
+	const struct text body = capped(message_body(m));
+	unsigned counts[LANGID_MAX];
+	unsigned long on = readers(r, &subject, &body, counts);
+
+	for (int i = 0; i < r->nlang; i++)
+		buf_printf(out, "%s%s %u%s", i ? ", " : "", r->lang[i],
+		    counts[i], on & 1ul << i ? "" : " (its requests skipped)");
+}
+
 int
 rules_classify(const struct rules *r, const struct message *m,
     struct rule_hit *hit, rules_trace_fn trace, void *arg)
@@ -191,6 +223,9 @@ rules_classify(const struct rules *r, const struct message *m,
 	const int inherited = message_subject_inherited(m);
 	struct rules *rw = (struct rules *)r;	/* the match state only */
 	PCRE2_UCHAR errbuf[256];
+	unsigned counts[LANGID_MAX];
+	/* requests of a language the text is plainly not in are not read */
+	const unsigned long on = readers(r, &subject, &body, counts);
 
 	rw->ready[0] = rw->ready[1] = 0;
 	for (size_t i = 0; i < r->n; i++) {
@@ -198,6 +233,15 @@ rules_classify(const struct rules *r, const struct message *m,
 		struct rule_hit h = { ru->id, ru->action, NULL, ru->file,
 		    ru->line, ru->lang, NULL, 0, 0 };
 		const char *error = NULL;
+
+		/*
+		 * A guard (ignore) reads any text: it only leaves a message
+		 * to the people at sales@, and guards of every language
+		 * know the English footers of bulk mail.
+		 */
+		if (ru->langno >= 0 && ru->action != ACTION_IGNORE &&
+		    !(on & 1ul << ru->langno))
+			continue;
 
 		for (size_t j = 0; j < ru->nfields && h.where == NULL; j++) {
 			const struct field *f = &ru->fields[j];

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "langid.h"
 #include "prefilter.h"
 #include "rules.h"
 #include "rules_priv.h"
@@ -62,6 +63,8 @@ struct reader {
 	struct define	*defs;
 	size_t		 ndefs;
 	int		 nrules;	/* rules seen in this file, good or bad */
+	int		 langno;	/* the file's lang, an index of rs->lang */
+	int		 anywhere;	/* its lang line says anywhere */
 	struct pending	 pend;
 };
 
@@ -98,6 +101,10 @@ rules_free(struct rules *r)
 	}
 	free(r->files);
 	free(r->langs);
+	for (int i = 0; i < r->nlang; i++)
+		free(r->lang[i]);
+	free(r->lang);
+	langid_free(r->words);
 	pcre2_match_data_free(r->md);
 	pcre2_jit_stack_free(r->jit);
 	pcre2_match_context_free(r->mctx);
@@ -369,18 +376,39 @@ out:
 	return rc;
 }
 
-/* `lang xx`, from after the keyword. */
+/* The index of language code in rs->lang, added if new; -1 when there are too many. */
 static int
-parse_lang(struct reader *rd, int lineno, const char *code)
+lang_index(struct rules *rs, const char *code)
+{
+	int i;
+
+	for (i = 0; i < rs->nlang; i++)
+		if (strcmp(rs->lang[i], code) == 0)
+			return i;
+	if (i == LANGID_MAX)
+		return -1;
+	rs->lang = xrealloc(rs->lang, (i + 1) * sizeof *rs->lang);
+	rs->lang[i] = xstrdup(code);
+	/* read everywhere until it has words to be recognised by */
+	rs->always |= 1ul << i;
+	return rs->nlang++;
+}
+
+/* `lang xx [anywhere]`, from after the keyword. */
+static int
+parse_lang(struct reader *rd, int lineno, char *code)
 {
 	char **lang = &rd->rs->langs[rd->fileno];
 	size_t n = strspn(code, "abcdefghijklmnopqrstuvwxyz");
+	char *rest = code + n + strspn(code + n, ws);
+	int anywhere = strcmp(rest, "anywhere") == 0;
 
-	if (n < 2 || n > 3 || code[n] != '\0') {
-		bad_line(rd->file, lineno, "want: lang xx (a two- or "
-		    "three-letter lower-case language code)");
+	if (n < 2 || n > 3 || (code[n] != '\0' && !anywhere)) {
+		bad_line(rd->file, lineno, "want: lang xx [anywhere] (a two- "
+		    "or three-letter lower-case language code)");
 		return -1;
 	}
+	code[n] = '\0';
 	if (*lang != NULL) {
 		bad_line(rd->file, lineno, "a second lang line in one file");
 		return -1;
@@ -390,7 +418,35 @@ parse_lang(struct reader *rd, int lineno, const char *code)
 		    "file's first rule");
 		return -1;
 	}
+	if ((rd->langno = lang_index(rd->rs, code)) == -1) {
+		bad_line(rd->file, lineno, "too many languages");
+		return -1;
+	}
+	rd->anywhere = anywhere;
 	*lang = xstrdup(code);
+	return 0;
+}
+
+/* `words w ...`: common words of the file's language, by which a text is known to be in it. */
+static int
+parse_words(struct reader *rd, int lineno, char *list)
+{
+	struct rules *rs = rd->rs;
+	char *w, *save = NULL, why[128];
+
+	if (rd->rs->langs[rd->fileno] == NULL) {
+		bad_line(rd->file, lineno, "words before the file's lang line");
+		return -1;
+	}
+	for (w = strtok_r(list, ws, &save); w; w = strtok_r(NULL, ws, &save))
+		if (langid_add(rs->words, rd->langno, w) == -1) {
+			snprintf(why, sizeof why, "'%.64s' is not one word of "
+			    "letters", w);
+			bad_line(rd->file, lineno, why);
+			return -1;
+		}
+	if (!rd->anywhere)
+		rs->always &= ~(1ul << rd->langno);
 	return 0;
 }
 
@@ -665,6 +721,7 @@ finish_rule(struct reader *rd)
 		return 0;
 	r.file = rd->file;
 	r.lang = rs->langs[rd->fileno];
+	r.langno = r.lang ? rd->langno : -1;
 	r.line = p->line;
 	id = p->head;
 	act = id + strcspn(id, ws);
@@ -755,6 +812,8 @@ parse_line(struct reader *rd, int lineno, char *line)
 		return parse_define(rd, lineno, rest) == -1 ? -1 : rc;
 	if (strcmp(line, "lang") == 0)
 		return parse_lang(rd, lineno, rest) == -1 ? -1 : rc;
+	if (strcmp(line, "words") == 0)
+		return parse_words(rd, lineno, rest) == -1 ? -1 : rc;
 	/* a rule: id, action and where, then the first part of its pattern */
 	rd->nrules++;
 	p->active = 1;
@@ -869,6 +928,7 @@ rules_load(const char *dir, struct rules **out)
 	int n, rc = 0, frc;
 
 	rs->pool = prefilter_pool_new();
+	rs->words = langid_new();
 
 	*out = NULL;
 	if ((n = scandir(dir, &names, is_rules_file, by_name)) == -1) {

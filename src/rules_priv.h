@@ -10,6 +10,7 @@
 
 struct prefilter;
 struct prefilter_pool;
+struct langid;
 struct textsum;
 
 /* What a rule's "where" may name. */
@@ -43,6 +44,7 @@ struct rule {
 	enum action	 action;
 	const char	*file;		/* owned by struct rules */
 	const char	*lang;		/* the file's `lang`, NULL for none; likewise */
+	int		 langno;	/* its index in struct rules' lang, -1 for none */
 	int		 line;
 	struct field	*fields;
 	size_t		 nfields;
@@ -72,6 +74,15 @@ struct rules {
 	char		**files;
 	char		**langs;	/* the lang of files[i], NULL for none */
 	size_t		 nfiles;
+	/*
+	 * The languages of the files (each once, a langid index), their
+	 * common words, and which of them read mail in any language
+	 * (`lang xx anywhere`) or have no words: those are never skipped.
+	 */
+	char		**lang;
+	int		 nlang;
+	struct langid	*words;
+	unsigned long	 always;
 	/*
 	 * Made once and shared by every match, so rules_classify is not
 	 * reentrant: one struct rules per thread.

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The rule file language: define/{NAME}, '| branch' lines, lang; what
+# The rule file language: define/{NAME}, '| branch' lines, lang, words; what
 # rules check, show and explain say about them, and the errors, each
 # with the file and line of the branch or definition at fault.
 . "$srcdir/tests/lib.sh"
@@ -120,6 +120,50 @@ unlike "$(cat "$T/out")" "none:" "a rule that needs no literal is named only und
 exits 0 "rules check -v" mo --rules "$T/pf" rules check -v
 like "$(cat "$T/out")" "10-pf.rules:3: none: prefilter: no literal" "rules check -v names the rule that needs no literal"
 unlike "$(cat "$T/out")" "hdr" "header rules are not the prefilter's"
+
+# --- words: requests of a language the text is plainly not in are not read ---
+mkdir -p "$T/lw"
+cat > "$T/lw/10-pt.rules" <<'EOF'
+lang pt
+words o os um uma não que para com por obrigado
+pt-guard   ignore       body  /\bregiste\b/i
+pt-optin   optin-email  body  /\bregiste\b/i
+EOF
+cat > "$T/lw/20-pt2.rules" <<'EOF'
+lang pt
+pt-optin2  optin-email  body  /\bregisto\b/i
+EOF
+cat > "$T/lw/50-en.rules" <<'EOF'
+lang en anywhere
+words the and you your this that with have are from please
+en-optin   optin-email  body  /\bsign\s+me\s+up\b/i
+EOF
+# the guard is ignore: move it away to see the request behind it
+sed -i '/pt-guard/d' "$T/lw/10-pt.rules"
+mkmsg "Offer" "You have registered with our partners and the offer is yours: please registe now, this is the last week."
+exits 0 "rules explain, an English text" mo --rules "$T/lw" rules explain "$T/msg.eml"
+like "$(cat "$T/out")" "languages: pt 0 (its requests skipped), en 8" "explain counts the words of each language"
+unlike "$(cat "$T/out")" "MATCH pt-optin" "a Portuguese request does not read an English text"
+like "$(cat "$T/out")" "winner: none" "so nothing is read"
+mkmsg "Registe" "registe"
+exits 0 "rules explain, a text too short to tell" mo --rules "$T/lw" rules explain "$T/msg.eml"
+like "$(cat "$T/out")" "winner: pt-optin (optin-email)" "a text too short to tell is read by every language"
+mkmsg "Newsletter" "Olá, por favor registe o meu endereço para a newsletter, obrigado. Please sign me up."
+exits 0 "rules explain, a Portuguese text" mo --rules "$T/lw" rules explain "$T/msg.eml"
+like "$(cat "$T/out")" "winner: pt-optin (optin-email)" "the Portuguese request reads a Portuguese text"
+mkmsg "Newsletter" "This is the offer you have from us with the partners: please sign me up, registo"
+exits 0 "rules explain, a file of a language without words of its own" mo --rules "$T/lw" rules explain "$T/msg.eml"
+like "$(cat "$T/out")" "winner: en-optin" "a lang anywhere file reads the English text"
+mkmsg "Newsletter" "Bitte für den Newsletter: with the offer you have from us, registo, please"
+printf 'lang pt\nwords obrigado\ng  ignore  body  /registo/i\n' > "$T/lw/05-g.rules"
+exits 0 "rules explain, a guard" mo --rules "$T/lw" rules explain "$T/msg.eml"
+like "$(cat "$T/out")" "winner: g (ignore)" "a guard reads every text, whatever its language"
+printf 'words the\n' > "$T/lw/01-w.rules"
+exits 65 "words before lang: rules check fails" mo --rules "$T/lw" rules check
+like "$(cat "$T/err")" "01-w.rules:1: words before the file's lang line" "words before lang: the error names file and line"
+printf 'lang xx\nwords the e-mail\n' > "$T/lw/01-w.rules"
+exits 65 "a word with a hyphen: rules check fails" mo --rules "$T/lw" rules check
+like "$(cat "$T/err")" "01-w.rules:2: 'e-mail' is not one word of letters" "a word with a hyphen: the error names file, line and word"
 
 # --- lang picks the confirmation's template --------------------------------
 mailconf
