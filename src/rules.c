@@ -92,6 +92,21 @@ capped(const char *s)
 	return t;
 }
 
+/*
+ * A pattern is JIT-compiled once it has run JIT_AFTER times: compiling
+ * costs more than many interpreted runs on a short text, and its code
+ * some kilobytes, while most branches pass the prefilter on few
+ * messages and `deliver` reads just one.
+ */
+#define JIT_AFTER	32
+
+static void
+warm(const struct rules *r, pcre2_code *re, unsigned *runs)
+{
+	if (*runs < JIT_AFTER && ++*runs == JIT_AFTER && !r->nojit)
+		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+}
+
 /* Whether a match needing need may be in field which (0 subject, 1 body) with text x. */
 static int
 may_match(const struct rules *r, const struct prefilter *need, int which,
@@ -109,8 +124,7 @@ may_match(const struct rules *r, const struct prefilter *need, int which,
 /*
  * Match ru against t, with each branch alone when ru is split: the
  * leftmost match, and at one place the earliest branch's, is the one
- * the whole pattern finds. A branch is JIT-compiled when it first
- * runs. Sets *so and *eo to the match; returns pcre2_match's code.
+ * the whole pattern finds. Sets *so and *eo to the match; returns pcre2_match's code.
  */
 static int
 match(const struct rules *r, struct rule *ru, int which,
@@ -131,9 +145,7 @@ match(const struct rules *r, struct rule *ru, int which,
 
 		if (which >= 0 && !may_match(r, b->need, which, t))
 			continue;
-		if (!b->jitted && !r->nojit)
-			(void)pcre2_jit_compile(b->re, PCRE2_JIT_COMPLETE);
-		b->jitted = 1;
+		warm(r, b->re, &b->runs);
 		rc = pcre2_match(b->re, (PCRE2_SPTR)t->s, t->len, 0, 0,
 		    r->md, r->mctx);
 		if (rc >= 0 && (best < 0 || ov[0] < *so)) {
@@ -269,9 +281,8 @@ rules_classify(const struct rules *r, const struct message *m,
 				continue;	/* absent header: no match */
 			/* a split rule's branches ask the prefilter each (match) */
 			/* without JIT (no executable memory, say) the interpreter still works */
-			if (!r->jitted[i] && !r->nojit && !ru->split)
-				(void)pcre2_jit_compile(ru->re, PCRE2_JIT_COMPLETE);
-			r->jitted[i] = 1;
+			if (!ru->split)
+				warm(r, ru->re, &ru->runs);
 			rc = match(r, ru, f->kind == FIELD_HEADER ? -1 :
 			    f->kind == FIELD_BODY, &t, &so, &eo);
 			/* 0 is a match whose groups did not fit: still a match. */

@@ -111,7 +111,6 @@ rules_free(struct rules *r)
 	textsum_free(r->sum[0]);
 	textsum_free(r->sum[1]);
 	prefilter_pool_free(r->pool);
-	free(r->jitted);
 	free(r);
 }
 
@@ -967,7 +966,6 @@ rules_load(const char *dir, struct rules **out)
 	rs->sum[0] = textsum_new();
 	rs->sum[1] = textsum_new();
 	rs->prefilter = 1;
-	rs->jitted = xcalloc(rs->n ? rs->n : 1, 1);
 	/* memory checkers cannot follow JIT code and report it falsely */
 	rs->nojit = getenv("MAILOPT_NO_JIT") != NULL;
 	*out = rs;

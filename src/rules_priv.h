@@ -36,7 +36,7 @@ struct branch {
 	 */
 	pcre2_code	*re;
 	struct prefilter *need;
-	int		 jitted;	/* as struct rules' jitted, for re */
+	unsigned	 runs;		/* as struct rule's, for re */
 };
 
 struct rule {
@@ -64,6 +64,8 @@ struct rule {
 	/* what a subject or body match needs; NULL: the rule always runs */
 	struct prefilter *need;
 	char		*need_why;	/* why need is NULL (subject/body rules) */
+	/* times re has run, up to JIT-compiling it (rules.c) */
+	unsigned	 runs;
 	/* the pattern with a mark per branch, made for `rules explain` only */
 	pcre2_code	*marked;
 };
@@ -96,13 +98,7 @@ struct rules {
 	struct textsum	*sum[2];
 	int		 ready[2];
 	int		 prefilter;
-	/*
-	 * Rule i has been JIT-compiled (or tried): a rule is compiled when
-	 * it first runs, since the prefilter spares most rules most
-	 * messages and `deliver` starts once per message.
-	 */
-	unsigned char	*jitted;
-	int		 nojit;
+	int		 nojit;	/* never JIT-compile (MAILOPT_NO_JIT) */
 };
 
 /* The compile options every rule has, before its flags. */
