@@ -43,23 +43,26 @@ struct cnf {
  * of the same trigram hashes are one: the check reads nothing else.
  */
 struct prefilter_pool {
-	struct lits	**v;
+	/*
+	 * Set i is tri[start[i] .. start[i + 1]): as struct lits' tri,
+	 * every set in one array, so a check follows no pointer.
+	 */
+	uint16_t	*tri;
+	uint32_t	*start;
 	size_t		 n;
-	size_t		*slot;		/* open addressing: index + 1, 0 free */
+	uint32_t	*slot;		/* open addressing: index + 1, 0 free */
 	size_t		 nslot;
 };
 
-/* One set a top-level branch needs: the index of a set of the pool. */
-struct need {
-	size_t		*ids;
-	size_t		 n;
-};
-
-/* One per top-level branch of the pattern: any may be the one that matches. */
+/*
+ * One per top-level branch of the pattern: any may be the one that
+ * matches. In need, for each branch in turn: the count of the sets it
+ * needs, then their indexes in the pool.
+ */
 struct prefilter {
 	const struct prefilter_pool *pool;
-	struct need	*need;
-	size_t		 nneed;
+	uint32_t	*need;
+	size_t		 nneed, len;
 };
 
 /*
@@ -515,38 +518,31 @@ prefilter_pool_free(struct prefilter_pool *pool)
 {
 	if (pool == NULL)
 		return;
-	for (size_t i = 0; i < pool->n; i++) {
-		lits_clear(pool->v[i]);
-		free(pool->v[i]);
-	}
-	free(pool->v);
+	free(pool->tri);
+	free(pool->start);
 	free(pool->slot);
 	free(pool);
 }
 
 static size_t
-set_hash(const struct lits *l)
+set_hash(const uint16_t *tri, size_t n)
 {
 	size_t h = 14695981039346656037u;
 
-	for (size_t i = 0; i < l->ntri; i++)
-		h = (h ^ l->tri[i]) * 1099511628211u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ tri[i]) * 1099511628211u;
 	return h;
 }
 
-static int
-set_same(const struct lits *a, const struct lits *b)
-{
-	return a->ntri == b->ntri &&
-	    memcmp(a->tri, b->tri, a->ntri * sizeof *a->tri) == 0;
-}
-
-/* The index of the set l (hashed) in pool, taking l over when it is new. */
-static size_t
+/* The index of the set l (hashed) in pool, added when new; l is cleared. */
+static uint32_t
 pool_intern(struct prefilter_pool *pool, struct lits *l)
 {
-	size_t i, id;
+	size_t i, id, mask;
+	const uint16_t *t;
 
+	if (pool->n == 0)
+		pool->start = xcalloc(1, sizeof *pool->start);
 	if (2 * (pool->n + 1) > pool->nslot) {
 		size_t nslot = pool->nslot ? 2 * pool->nslot : 256;
 
@@ -554,24 +550,35 @@ pool_intern(struct prefilter_pool *pool, struct lits *l)
 		pool->slot = xcalloc(nslot, sizeof *pool->slot);
 		pool->nslot = nslot;
 		for (id = 0; id < pool->n; id++) {
-			for (i = set_hash(pool->v[id]) & (nslot - 1);
-			    pool->slot[i]; i = (i + 1) & (nslot - 1))
+			t = pool->tri + pool->start[id];
+			for (i = set_hash(t, pool->start[id + 1] -
+			    pool->start[id]) & (nslot - 1); pool->slot[i];
+			    i = (i + 1) & (nslot - 1))
 				;
-			pool->slot[i] = id + 1;
+			pool->slot[i] = (uint32_t)id + 1;
 		}
 	}
-	for (i = set_hash(l) & (pool->nslot - 1); pool->slot[i];
-	    i = (i + 1) & (pool->nslot - 1))
-		if (set_same(pool->v[pool->slot[i] - 1], l)) {
+	mask = pool->nslot - 1;
+	for (i = set_hash(l->tri, l->ntri) & mask; pool->slot[i];
+	    i = (i + 1) & mask) {
+		id = pool->slot[i] - 1;
+		if (pool->start[id + 1] - pool->start[id] == l->ntri &&
+		    memcmp(pool->tri + pool->start[id], l->tri,
+		    l->ntri * sizeof *l->tri) == 0) {
 			lits_clear(l);
-			return pool->slot[i] - 1;
+			return (uint32_t)id;
 		}
-	pool->v = xrealloc(pool->v, (pool->n + 1) * sizeof *pool->v);
-	pool->v[pool->n] = xmalloc(sizeof **pool->v);
-	*pool->v[pool->n] = *l;
-	memset(l, 0, sizeof *l);
-	pool->slot[i] = ++pool->n;
-	return pool->n - 1;
+	}
+	id = pool->n++;
+	pool->start = xrealloc(pool->start, (pool->n + 1) *
+	    sizeof *pool->start);
+	pool->tri = xrealloc(pool->tri, (pool->start[id] + l->ntri) *
+	    sizeof *pool->tri);
+	memcpy(pool->tri + pool->start[id], l->tri, l->ntri * sizeof *l->tri);
+	pool->start[id + 1] = pool->start[id] + (uint32_t)l->ntri;
+	pool->slot[i] = (uint32_t)pool->n;
+	lits_clear(l);
+	return (uint32_t)id;
 }
 
 void
@@ -579,8 +586,6 @@ prefilter_free(struct prefilter *p)
 {
 	if (p == NULL)
 		return;
-	for (size_t i = 0; i < p->nneed; i++)
-		free(p->need[i].ids);
 	free(p->need);
 	free(p);
 }
@@ -592,7 +597,7 @@ prefilter_new(struct prefilter_pool *pool, const char *pat, size_t len,
 	struct scan s = { pat, pat + len, NULL };
 	struct prefilter *p = NULL;
 	struct cnf c = { 0 };
-	struct need *nd;
+	size_t at = 0;
 
 	/* in extended mode white space and comments are not text */
 	if (extended) {
@@ -602,18 +607,19 @@ prefilter_new(struct prefilter_pool *pool, const char *pat, size_t len,
 	p = xcalloc(1, sizeof *p);
 	p->pool = pool;
 	for (;;) {
-		p->need = xrealloc(p->need, (p->nneed + 1) * sizeof *p->need);
-		nd = &p->need[p->nneed++];
 		cnf_clear(&c);
 		sequence(&s, &c);
 		/* the cheapest first: the check stops at a missing one */
 		if (c.n > 1)
 			qsort(c.v, c.n, sizeof *c.v, by_cost);
-		nd->ids = xcalloc(c.n ? c.n : 1, sizeof *nd->ids);
-		nd->n = c.n;
+		at = p->len;
+		p->len += 1 + c.n;
+		p->need = xrealloc(p->need, p->len * sizeof *p->need);
+		p->need[at] = (uint32_t)c.n;
+		p->nneed++;
 		for (size_t i = 0; i < c.n; i++) {
 			lits_hash(&c.v[i]);
-			nd->ids[i] = pool_intern(pool, &c.v[i]);
+			p->need[at + 1 + i] = pool_intern(pool, &c.v[i]);
 		}
 		if (c.n == 0 || s.bail || s.p >= s.end || *s.p != '|')
 			break;
@@ -622,7 +628,7 @@ prefilter_new(struct prefilter_pool *pool, const char *pat, size_t len,
 	cnf_clear(&c);
 	if (s.bail != NULL)
 		snprintf(why, whylen, "cannot read %s", s.bail);
-	else if (nd->n == 0)
+	else if (p->need[at] == 0)
 		snprintf(why, whylen, "no literal of %d letters that its "
 		    "top-level branch %zu needs", LIT_MIN, p->nneed);
 	else if (s.p != s.end)
@@ -691,11 +697,14 @@ textsum_make(struct textsum *t, const char *s, size_t len)
 	}
 }
 
-/* Whether one of the literals may occur in the text t sums up. */
+/*
+ * Whether one of the literals may occur in the text t sums up: each in
+ * h[0..n) as the count of its trigrams, then their hashes.
+ */
 static int
-tri_one_of(const struct textsum *t, const struct lits *l)
+tri_one_of(const struct textsum *t, const uint16_t *h, size_t n)
 {
-	const uint16_t *h = l->tri, *end = l->tri + l->ntri;
+	const uint16_t *end = h + n;
 
 	while (h < end) {
 		const uint16_t *next = h + 1 + *h;
@@ -712,7 +721,8 @@ tri_one_of(const struct textsum *t, const struct lits *l)
 
 /* Whether one of the pool's set id may occur in the text t sums up, at most one check a text. */
 static int
-set_may_occur(const struct prefilter_pool *pool, size_t id, struct textsum *t)
+set_may_occur(const struct prefilter_pool *pool, uint32_t id,
+    struct textsum *t)
 {
 	if (t->nseen < pool->n) {
 		t->seen = xrealloc(t->seen, pool->n);
@@ -720,7 +730,8 @@ set_may_occur(const struct prefilter_pool *pool, size_t id, struct textsum *t)
 		t->nseen = pool->n;
 	}
 	if (t->seen[id] == SET_UNKNOWN)
-		t->seen[id] = tri_one_of(t, pool->v[id]) ? SET_MAYBE :
+		t->seen[id] = tri_one_of(t, pool->tri + pool->start[id],
+		    pool->start[id + 1] - pool->start[id]) ? SET_MAYBE :
 		    SET_ABSENT;
 	return t->seen[id] == SET_MAYBE;
 }
@@ -728,16 +739,16 @@ set_may_occur(const struct prefilter_pool *pool, size_t id, struct textsum *t)
 int
 prefilter_may_match(const struct prefilter *p, struct textsum *t)
 {
-	size_t i, j;
+	const uint32_t *c = p->need, *end = p->need + p->len;
 
-	for (i = 0; i < p->nneed; i++) {
-		const struct need *c = &p->need[i];
+	while (c < end) {
+		const uint32_t *next = c + 1 + *c;
 
-		for (j = 0; j < c->n && set_may_occur(p->pool, c->ids[j], t);
-		    j++)
+		for (c++; c < next && set_may_occur(p->pool, *c, t); c++)
 			;
-		if (j == c->n)
+		if (c == next)
 			return 1;
+		c = next;
 	}
 	return 0;
 }

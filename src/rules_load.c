@@ -564,6 +564,91 @@ closes(const char *t)
 	    strspn(slash + 1, "imsx") == strlen(slash + 1);
 }
 
+/* Whether the rule reads subject or body, where the prefilter helps. */
+static int
+reads_text(const struct rule *r)
+{
+	for (size_t i = 0; i < r->nfields; i++)
+		if (r->fields[i].kind != FIELD_HEADER)
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether each branch of the pattern p means alone what it means in the
+ * whole: no back reference, subroutine call, named group, option set
+ * for the rest of the pattern, verb, \K or \Q...\E, which a branch
+ * could share with another or which could move a match's start. What
+ * this reading does not know it refuses.
+ */
+static int
+branches_stand_alone(const char *p)
+{
+	size_t n;
+
+	for (; *p; p++) {
+		if (*p == '\\') {
+			if (p[1] == '\0' || strchr("123456789gkKQE", p[1]))
+				return 0;
+			p++;
+		} else if (p[0] == '(' && p[1] == '*')
+			return 0;
+		else if (p[0] == '(' && p[1] == '?') {
+			if (p[2] != '\0' && strchr(":=!>|", p[2]))
+				continue;
+			if (p[2] == '<' && p[3] != '\0' && strchr("=!", p[3]))
+				continue;
+			/* (?i:...) scopes its options; (?i) does not */
+			n = strspn(p + 2, "imnsJU^-");
+			if (n == 0 || p[2 + n] != ':')
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/*
+ * Make r match a branch at a time when that is the same, and quicker;
+ * then the whole pattern is never compiled (branches that compile
+ * alone compile together), and a branch that needs no literal says so
+ * in r->need_why. Returns r->split.
+ */
+static int
+split_branches(struct rule *r, struct prefilter_pool *pool)
+{
+	char why[1024];
+	PCRE2_SIZE off;
+	int err;
+	size_t i;
+
+	if (r->nbranches < 2 || !reads_text(r) ||
+	    (r->opts & PCRE2_EXTENDED) || !branches_stand_alone(r->pattern))
+		return 0;
+	for (i = 0; i < r->nbranches; i++)
+		if ((r->branches[i].re = pcre2_compile((PCRE2_SPTR)r->pattern +
+		    r->branches[i].off, r->branches[i].len, r->opts, &err,
+		    &off, NULL)) == NULL)
+			break;	/* a group across branches: match it whole */
+	if (i < r->nbranches) {
+		while (i-- > 0) {
+			pcre2_code_free(r->branches[i].re);
+			r->branches[i].re = NULL;
+		}
+		return 0;
+	}
+	for (i = 0; i < r->nbranches; i++) {
+		struct branch *b = &r->branches[i];
+
+		b->need = prefilter_new(pool, r->pattern + b->off, b->len, 0,
+		    why, sizeof why);
+		if (b->need == NULL && r->need_why == NULL)
+			r->need_why = xasprintf("%s, in the branch at line %d",
+			    why, b->line);
+	}
+	return r->split = 1;
+}
+
+
 /*
  * Join the branches of p into r->pattern and compile it. The first
  * part holds the rule line's "/..." (its branch may be empty when the
@@ -628,6 +713,10 @@ build_pattern(struct reader *rd, struct rule *r, struct pending *p,
 	}
 	*line = p->line;
 	r->pattern = buf_steal(&pat);
+	if (split_branches(r, rd->rs->pool)) {
+		rc = 0;
+		goto out;
+	}
 	if ((r->re = compile(r->pattern, strlen(r->pattern), r->opts, &err,
 	    &off)) == NULL) {
 		pattern_error(r, p, first, err, off, why, whylen, line);
@@ -637,72 +726,6 @@ build_pattern(struct reader *rd, struct rule *r, struct pending *p,
 out:
 	buf_free(&pat);
 	return rc;
-}
-
-/* Whether the rule reads subject or body, where the prefilter helps. */
-static int
-reads_text(const struct rule *r)
-{
-	for (size_t i = 0; i < r->nfields; i++)
-		if (r->fields[i].kind != FIELD_HEADER)
-			return 1;
-	return 0;
-}
-
-/*
- * Whether each branch of the pattern p means alone what it means in the
- * whole: no back reference, subroutine call, named group, option set
- * for the rest of the pattern, verb, \K or \Q...\E, which a branch
- * could share with another or which could move a match's start. What
- * this reading does not know it refuses.
- */
-static int
-branches_stand_alone(const char *p)
-{
-	size_t n;
-
-	for (; *p; p++) {
-		if (*p == '\\') {
-			if (p[1] == '\0' || strchr("123456789gkKQE", p[1]))
-				return 0;
-			p++;
-		} else if (p[0] == '(' && p[1] == '*')
-			return 0;
-		else if (p[0] == '(' && p[1] == '?') {
-			if (p[2] != '\0' && strchr(":=!>|", p[2]))
-				continue;
-			if (p[2] == '<' && p[3] != '\0' && strchr("=!", p[3]))
-				continue;
-			/* (?i:...) scopes its options; (?i) does not */
-			n = strspn(p + 2, "imnsJU^-");
-			if (n == 0 || p[2 + n] != ':')
-				return 0;
-		}
-	}
-	return 1;
-}
-
-/* Make r match a branch at a time when that is the same, and quicker. */
-static void
-split_branches(struct rule *r, struct prefilter_pool *pool)
-{
-	char why[1024];
-	PCRE2_SIZE off;
-	int err;
-
-	if (r->nbranches < 2 || !reads_text(r) ||
-	    (r->opts & PCRE2_EXTENDED) || !branches_stand_alone(r->pattern))
-		return;
-	for (size_t i = 0; i < r->nbranches; i++) {
-		struct branch *b = &r->branches[i];
-
-		if ((b->re = pcre2_compile((PCRE2_SPTR)r->pattern + b->off,
-		    b->len, r->opts, &err, &off, NULL)) == NULL)
-			return;	/* a group across branches: match it whole */
-		b->need = prefilter_new(pool, r->pattern + b->off, b->len, 0,
-		    why, sizeof why);
-	}
-	r->split = 1;
 }
 
 /* Compile the pending rule into rd->rs; -1 after reporting what is wrong. */
@@ -748,11 +771,10 @@ finish_rule(struct reader *rd)
 	if (parse_where(&r, where, why, sizeof why) == -1 ||
 	    build_pattern(rd, &r, p, why, sizeof why, &line) == -1)
 		goto out;
-	if (reads_text(&r) && (r.need = prefilter_new(rs->pool, r.pattern,
-	    strlen(r.pattern), (r.opts & PCRE2_EXTENDED) != 0, why,
+	if (!r.split && reads_text(&r) && (r.need = prefilter_new(rs->pool,
+	    r.pattern, strlen(r.pattern), (r.opts & PCRE2_EXTENDED) != 0, why,
 	    sizeof why)) == NULL)
 		r.need_why = xstrdup(why);
-	split_branches(&r, rs->pool);
 	if ((dup = find_id(rs, id)) != NULL) {
 		snprintf(why, sizeof why, "duplicate id '%s', first at %s:%d",
 		    id, dup->file, dup->line);
