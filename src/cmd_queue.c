@@ -20,6 +20,7 @@
 #include "operator.h"
 #include "outbox.h"
 #include "process.h"
+#include "rules.h"
 #include "store.h"
 #include "util.h"
 
@@ -40,6 +41,7 @@ struct view {
 struct lister {
 	const struct conf	*conf;
 	struct store		*store;
+	struct rules		*rules;	/* for their quote markers; NULL: none */
 	int			 json;
 	time_t			 now;
 	size_t			 n, overdue;
@@ -146,11 +148,11 @@ candidate_json(struct buf *b, const struct candidate *k)
 
 /* Parse the stored message and rank the candidates; due and overdue as of now. */
 static int
-view_load(const struct conf *c, struct store *s, const struct queue_item *q,
-    time_t now, struct view *v)
+view_load(const struct conf *c, struct store *s, struct strip *strip,
+    const struct queue_item *q, time_t now, struct view *v)
 {
 	const struct message_limits lim = { MESSAGE_MAX_DEPTH,
-	    MESSAGE_MAX_TEXT, c->newsletter_footer };
+	    MESSAGE_MAX_TEXT, c->newsletter_footer, strip };
 
 	memset(v, 0, sizeof *v);
 	v->due = deadline_after((time_t)q->received, c->deadline_days);
@@ -252,7 +254,8 @@ list_one(const struct queue_item *q, void *arg)
 	struct view v;
 	int rc;
 
-	if ((rc = view_load(l->conf, l->store, q, l->now, &v)) == 0) {
+	if ((rc = view_load(l->conf, l->store, rules_strip(l->rules), q,
+	    l->now, &v)) == 0) {
 		l->n++;
 		l->overdue += v.overdue;
 		buf_reset(&l->out);
@@ -268,12 +271,27 @@ list_one(const struct queue_item *q, void *arg)
 	return rc;
 }
 
+/*
+ * The rules, for their quote markers only: what a queued message's
+ * sender wrote is shown as the rules read it. NULL (and a warning)
+ * when they cannot be loaded: then only '>' quotes are cut.
+ */
+static struct rules *
+quote_rules(const struct conf *c)
+{
+	struct rules *r = NULL;
+
+	(void)open_rules(c, &r);
+	return r;
+}
+
 static int
 list(const struct conf *c, int json)
 {
 	struct lister l = { .conf = c, .json = json, .now = mo_now() };
 	int rc;
 
+	l.rules = quote_rules(c);
 	if ((rc = open_store(c, &l.store)) != 0 ||
 	    (rc = store_queue_each(l.store, list_one, &l)) != 0)
 		goto out;
@@ -286,6 +304,7 @@ list(const struct conf *c, int json)
 out:
 	buf_free(&l.out);
 	store_free(l.store);
+	rules_free(l.rules);
 	return rc;
 }
 
@@ -377,11 +396,13 @@ show(const struct conf *c, int64_t id)
 	struct queue_item q = { 0 };
 	struct view v = { 0 };
 	struct buf b = { 0 };
+	struct rules *r;
 	time_t now = mo_now();
 	int rc;
 
+	r = quote_rules(c);
 	if ((rc = open_store(c, &s)) != 0 || (rc = entry_get(s, id, &q)) != 0 ||
-	    (rc = view_load(c, s, &q, now, &v)) != 0)
+	    (rc = view_load(c, s, rules_strip(r), &q, now, &v)) != 0)
 		goto out;
 	buf_printf(&b, "queue entry %lld: %s\n", (long long)q.id,
 	    queue_state_name(q.state));
@@ -413,6 +434,7 @@ out:
 	view_clear(&v);
 	queue_item_clear(&q);
 	store_free(s);
+	rules_free(r);
 	return rc;
 }
 

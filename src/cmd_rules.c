@@ -82,13 +82,14 @@ explain(const struct conf *c, const char *path)
 	struct message *m = NULL;
 	struct process_result res = { 0 };
 	struct message_limits lim = { MESSAGE_MAX_DEPTH,
-	    MESSAGE_MAX_TEXT, c->newsletter_footer };
+	    MESSAGE_MAX_TEXT, c->newsletter_footer, NULL };
 	struct rule_hit hit;
 	struct buf in = { 0 }, langs = { 0 };
 	int over = 0, rc;
 
 	if ((rc = open_rules(c, &r)) != 0)
 		goto out;
+	lim.strip = rules_strip(r);
 	if ((rc = read_path_capped(path, c->max_message_size, &in, &over)) != 0)
 		goto out;
 	if (over)

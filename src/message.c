@@ -661,7 +661,8 @@ struct message *
 message_parse(const char *buf, size_t len, const struct message_limits *lim)
 {
 	struct message *m = xcalloc(1, sizeof *m);
-	struct message_limits l = { MESSAGE_MAX_DEPTH, MESSAGE_MAX_TEXT, NULL };
+	struct message_limits l = { MESSAGE_MAX_DEPTH, MESSAGE_MAX_TEXT, NULL,
+	    NULL };
 	struct mime_parts parts;
 	const char *v;
 	char *s, *src;
@@ -692,7 +693,7 @@ message_parse(const char *buf, size_t len, const struct message_limits *lim)
 		m->text = parts.text;
 	utf8_cut(m->text, l.max_text);
 	ensure_utf8(&m->text);
-	m->body = strip_text(m->text, l.footer);
+	m->body = strip_text(l.strip, m->text, l.footer);
 	ensure_utf8(&m->body);
 	return m;
 }

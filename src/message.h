@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 struct message;
+struct strip;
 
 /* The limits every caller uses: deep enough for real mail, small enough for hostile mail. */
 #define MESSAGE_MAX_DEPTH	20
@@ -19,6 +20,11 @@ struct message_limits {
 	 * the body with everything after it. NULL for none.
 	 */
 	const char *footer;
+	/*
+	 * The quote and forward markers of the rule files (rules_strip);
+	 * NULL cuts only '>' quotes and the signature.
+	 */
+	struct strip *strip;
 };
 
 /*

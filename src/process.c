@@ -48,11 +48,13 @@ our_domains(const struct conf *c)
 }
 
 static void
-limits_init(struct message_limits *l, const struct conf *c)
+limits_init(struct message_limits *l, const struct conf *c,
+    const struct rules *r)
 {
 	l->max_depth = MESSAGE_MAX_DEPTH;
 	l->max_text = MESSAGE_MAX_TEXT;
 	l->footer = c->newsletter_footer;
+	l->strip = rules_strip(r);
 }
 
 struct processor *
@@ -63,7 +65,7 @@ processor_new(const struct conf *c, struct store *s, const struct rules *r)
 	p->conf = c;
 	p->store = s;
 	p->rules = r;
-	limits_init(&p->limits, c);
+	limits_init(&p->limits, c, r);
 	p->outbox = outbox_new(c, s);
 	p->domains = our_domains(c);
 	/*
@@ -255,7 +257,7 @@ process_classify(const struct conf *c, const struct rules *r,
 	struct classified *cl = xcalloc(1, sizeof *cl);
 	struct message_limits limits = { 0 };
 
-	limits_init(&limits, c);
+	limits_init(&limits, c, r);
 	memset(res, 0, sizeof *res);
 	cl->request = classify(&limits, r, buf, len, oversize, &cl->m,
 	    &cl->hit, res);

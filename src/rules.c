@@ -30,6 +30,12 @@ rules_count(const struct rules *r)
 	return r ? r->n : 0;
 }
 
+struct strip *
+rules_strip(const struct rules *r)
+{
+	return r ? r->strip : NULL;
+}
+
 void
 rules_set_prefilter(struct rules *r, int on)
 {

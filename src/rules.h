@@ -26,6 +26,13 @@ int		 rules_load(const char *dir, struct rules **out);
 void		 rules_free(struct rules *r);
 size_t		 rules_count(const struct rules *r);
 
+/*
+ * The quote and forward markers of the rule files (their quote- lines),
+ * for message_limits' strip; owned by r, NULL when r is NULL.
+ */
+struct strip;
+struct strip	*rules_strip(const struct rules *r);
+
 /* What fired. Pointers are owned by the rules and live until rules_free. */
 struct rule_hit {
 	const char	*id;

@@ -11,6 +11,7 @@
 
 #include "langid.h"
 #include "prefilter.h"
+#include "strip.h"
 #include "rules.h"
 #include "rules_priv.h"
 #include "util.h"
@@ -105,6 +106,9 @@ rules_free(struct rules *r)
 		free(r->lang[i]);
 	free(r->lang);
 	langid_free(r->words);
+	for (int k = 0; k < STRIP_KINDS; k++)
+		buf_free(&r->quote[k]);
+	strip_free(r->strip);
 	pcre2_match_data_free(r->md);
 	pcre2_jit_stack_free(r->jit);
 	pcre2_match_context_free(r->mctx);
@@ -796,6 +800,48 @@ out:
 	return rc;
 }
 
+/* The `quote-...` keywords, by strip kind. */
+static const char *const quote_kw[STRIP_KINDS] = {
+	[STRIP_ATTRIBUTION] = "quote-attribution",
+	[STRIP_OPENS] = "quote-opens",
+	[STRIP_WROTE] = "quote-wrote",
+	[STRIP_MARKER] = "quote-marker",
+	[STRIP_FROM] = "quote-from",
+	[STRIP_SENT] = "quote-sent",
+};
+
+/* `quote-KIND pattern`: one more marker of that kind; -2 when kw is no such keyword. */
+static int
+parse_quote(struct reader *rd, int lineno, const char *kw, const char *pat)
+{
+	struct buf *b;
+	char why[300];
+	int k;
+
+	for (k = 0; k < STRIP_KINDS; k++)
+		if (strcmp(kw, quote_kw[k]) == 0)
+			break;
+	if (k == STRIP_KINDS)
+		return -2;
+	if (*pat == '\0') {
+		snprintf(why, sizeof why, "want: %s pattern", kw);
+		bad_line(rd->file, lineno, why);
+		return -1;
+	}
+	if (strip_check(pat, why, sizeof why) == -1) {
+		char msg[400];
+
+		snprintf(msg, sizeof msg, "bad pattern: %s", why);
+		bad_line(rd->file, lineno, msg);
+		return -1;
+	}
+	b = &rd->rs->quote[k];
+	if (b->len)
+		buf_addc(b, '|');
+	buf_add(b, pat, strlen(pat));
+	return 0;
+}
+
 /*
  * One line, NUL-terminated and without its newline. Blank lines end a
  * rule, comments do not, so a branch may have its own comment above
@@ -835,6 +881,12 @@ parse_line(struct reader *rd, int lineno, char *line)
 		return parse_lang(rd, lineno, rest) == -1 ? -1 : rc;
 	if (strcmp(line, "words") == 0)
 		return parse_words(rd, lineno, rest) == -1 ? -1 : rc;
+	if (strncmp(line, "quote-", 6) == 0) {
+		int q = parse_quote(rd, lineno, line, rest);
+
+		if (q != -2)
+			return q == -1 ? -1 : rc;
+	}
 	/* a rule: id, action and where, then the first part of its pattern */
 	rd->nrules++;
 	p->active = 1;
@@ -941,6 +993,22 @@ by_name(const struct dirent **a, const struct dirent **b)
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
+/* The markers of every file's quote- lines, compiled together. */
+static int
+make_strip(struct rules *rs)
+{
+	const char *alt[STRIP_KINDS];
+	char why[300];
+
+	for (int k = 0; k < STRIP_KINDS; k++)
+		alt[k] = rs->quote[k].len ? buf_str(&rs->quote[k]) : NULL;
+	if ((rs->strip = strip_new(alt, why, sizeof why)) == NULL) {
+		mo_warn("rules: quote markers: %s", why);
+		return EX_DATAERR;
+	}
+	return 0;
+}
+
 int
 rules_load(const char *dir, struct rules **out)
 {
@@ -968,6 +1036,8 @@ rules_load(const char *dir, struct rules **out)
 		    (rc == 0 || rc == EX_DATAERR))
 			rc = frc;
 	if (rc != 0)
+		goto out;
+	if ((rc = make_strip(rs)) != 0)
 		goto out;
 
 	/*

@@ -7,6 +7,8 @@
 #include <pcre2.h>
 
 #include "action.h"
+#include "strip.h"
+#include "util.h"
 
 struct prefilter;
 struct prefilter_pool;
@@ -85,6 +87,9 @@ struct rules {
 	int		 nlang;
 	struct langid	*words;
 	unsigned long	 always;
+	/* the quote- lines of every file, an alternation a kind, and compiled */
+	struct buf	 quote[STRIP_KINDS];
+	struct strip	*strip;
 	/*
 	 * Made once and shared by every match, so rules_classify is not
 	 * reentrant: one struct rules per thread.

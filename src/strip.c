@@ -1,6 +1,7 @@
 /* strip.c — what the sender wrote: the text less quotes, forwards, signature, footer. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,80 +26,39 @@
 		 PCRE2_MATCH_INVALID_UTF)
 
 /*
- * "On ... wrote:" as mail clients write it in seven languages; Apple
- * Mail's Dutch "Op ... heeft X het volgende geschreven:" and its
- * European Portuguese "A ..., X escreveu:" among them. Accents are
- * optional, as some webmail drops them.
+ * The markers of the languages' mail programs are data of the rule
+ * files (mailopt-rules(5), `quote-...` lines); each kind comes here as
+ * one alternation and is put into the shape its check needs.
  */
-static const char attrib_re[] =
-    "^\\s*(?:"
-    "on\\s.*\\swrote"
-    "|am\\s.*\\sschrieb(?:\\s.*)?"
-    "|le\\s.*\\sa\\s+[ée]crit"
-    "|el\\s.*\\sescribi[óo]"
-    "|il\\s.*\\sha\\s+scritto"
-    "|op\\s.*\\sschreef(?:\\s.*)?"
-    "|op\\s.*\\sheeft\\s.*\\shet\\s+volgende\\s+geschreven"
-    "|(?:em|a)\\s.*\\sescreveu"
-    ")\\s*:\\s*$";
-
-/* The words an attribution starts with, to try joining a wrapped one. */
-static const char attrib_start_re[] =
-    "^\\s*(?:on|am|le|el|il|op|em|a)\\s";
-
-/*
- * Any line that says someone wrote what follows ("Shop wrote:", "Anna
- * schrieb:"): an attribution only when a '>' quote follows it, since
- * alone it may be the sender's own sentence.
- */
-static const char said_re[] =
-    "(?:\\swrote|\\sschrieb|\\sa\\s+[ée]crit|\\sescribi[óo]|\\sha\\s+scritto"
-    "|\\sschreef|\\sescreveu)\\s*:\\s*$";
-
-/* Separators clients put above a quoted or forwarded message. */
-static const char marker_re[] =
-    "^\\s*(?:"
-    "-{2,}\\s*(?:original message|ursprüngliche nachricht"
-    "|forwarded message|weitergeleitete nachricht"
-    "|message d'origine|message transféré|mensaje original"
-    "|mensaje reenviado|messaggio originale|messaggio inoltrato"
-    "|oorspronkelijk bericht|doorgestuurd bericht"
-    "|mensagem original|mensagem encaminhada|mensagem reencaminhada"
-    "|original-?nachricht|message d[’']origine)\\s*-{2,}"
-    "|(?:begin forwarded message|anfang der weitergeleiteten nachricht"
-    "|d[ée]but du message r[ée]exp[ée]di[ée]|inicio del mensaje reenviado"
-    "|inizio messaggio inoltrato|begin doorgestuurd bericht"
-    "|in[íi]cio da mensagem (?:re)?encaminhada)\\s*:"
-    ")\\s*$";
-
-/* Outlook's quoted header block: a From line, then a date line. */
-static const char from_re[] =
-    "^\\s*\\*?(?:from|von|de|da|van)\\s*:\\*?\\s*\\S";
-static const char sent_re[] =
-    "^\\s*\\*?(?:sent|date|gesendet|datum|envoy[ée](?:\\s+le)?"
-    "|enviad[oa](?:\\s+el)?|inviato|verzonden|data|fecha)\\s*:\\*?\\s*\\S";
-
-enum {
-	RE_ATTRIB, RE_ATTRIB_START, RE_SAID, RE_MARKER, RE_FROM, RE_SENT,
-	RE_N
+static const char *const shape[STRIP_KINDS][2] = {
+	/* a whole attribution: "On ... wrote:", "Am ... schrieb ...:" */
+	[STRIP_ATTRIBUTION] = { "^\\s*(?:", ")\\s*:\\s*$" },
+	/* the word it opens with, to try joining a wrapped one */
+	[STRIP_OPENS] = { "^\\s*(?:", ")\\s" },
+	/*
+	 * any line that says someone wrote what follows ("Shop wrote:"):
+	 * an attribution only when a '>' quote follows it, since alone it
+	 * may be the sender's own sentence
+	 */
+	[STRIP_WROTE] = { "\\s(?:", ")\\s*:\\s*$" },
+	/* separators clients put above a quoted or forwarded message */
+	[STRIP_MARKER] = { "^\\s*(?:", ")\\s*$" },
+	/* Outlook's quoted header block: a From line, then a date line */
+	[STRIP_FROM] = { "^\\s*\\*?(?:", ")\\s*:\\*?\\s*\\S" },
+	[STRIP_SENT] = { "^\\s*\\*?(?:", ")\\s*:\\*?\\s*\\S" },
 };
 
-static const char *const sources[RE_N] = {
-	attrib_re, attrib_start_re, said_re, marker_re, from_re, sent_re,
+struct strip {
+	pcre2_code	*re[STRIP_KINDS];	/* NULL: no marker of that kind */
+	/* the last footer pattern seen: callers hand over the same one */
+	pcre2_code	*footer;
+	char		*footer_src;
+	pcre2_match_context *mctx;
+	pcre2_match_data *md;
 };
-
-/*
- * Compiled once and kept for the life of the process, like the last
- * footer seen: message_parse hands over the same pattern each time.
- */
-static pcre2_code *builtin[RE_N];
-static pcre2_code *footer_code;
-static char *footer_src;
-static pcre2_match_context *mctx;
-static pcre2_match_data *mdata;
 
 static pcre2_code *
-compile(const char *src, const char *what)
+compile(const char *src, char *why, size_t whylen)
 {
 	pcre2_code *re;
 	PCRE2_UCHAR msg[256];
@@ -109,56 +69,92 @@ compile(const char *src, const char *what)
 	    &err, &off, NULL);
 	if (re == NULL) {
 		pcre2_get_error_message(err, msg, sizeof msg);
-		mo_warn("%s: %s at offset %zu", what, (char *)msg,
+		snprintf(why, whylen, "%s at offset %zu", (char *)msg,
 		    (size_t)off);
 	}
 	return re;
 }
 
-/* The patterns ready, *fre the footer's (NULL for none); -1 if unusable. */
-static int
-setup(const char *footer, const pcre2_code **fre)
+int
+strip_check(const char *alt, char *why, size_t whylen)
 {
-	static int ready;	/* 1 compiled, -1 failed: never retried */
+	pcre2_code *re = compile(alt, why, whylen);
 
-	*fre = NULL;
-	if (ready == 0) {
-		ready = -1;
-		for (int i = 0; i < RE_N; i++)
-			if ((builtin[i] = compile(sources[i],
-			    "strip pattern")) == NULL)
-				return -1;
-		mdata = pcre2_match_data_create(4, NULL);
-		mctx = pcre2_match_context_create(NULL);
-		if (mdata == NULL || mctx == NULL)
-			return -1;
-		/* a footer pattern from the config must not stall a sweep */
-		pcre2_set_match_limit(mctx, 100000);
-		pcre2_set_heap_limit(mctx, 1024);
-		ready = 1;
+	pcre2_code_free(re);
+	return re ? 0 : -1;
+}
+
+struct strip *
+strip_new(const char *const alt[STRIP_KINDS], char *why, size_t whylen)
+{
+	struct strip *st = xcalloc(1, sizeof *st);
+
+	for (int k = 0; k < STRIP_KINDS; k++) {
+		char *src;
+
+		if (alt == NULL || alt[k] == NULL)
+			continue;
+		src = xasprintf("%s%s%s", shape[k][0], alt[k], shape[k][1]);
+		st->re[k] = compile(src, why, whylen);
+		free(src);
+		if (st->re[k] == NULL)
+			goto fail;
 	}
-	if (ready < 0)
-		return -1;
+	st->md = pcre2_match_data_create(4, NULL);
+	st->mctx = pcre2_match_context_create(NULL);
+	if (st->md == NULL || st->mctx == NULL) {
+		snprintf(why, whylen, "out of memory");
+		goto fail;
+	}
+	/* a footer pattern from the config must not stall a sweep */
+	pcre2_set_match_limit(st->mctx, 100000);
+	pcre2_set_heap_limit(st->mctx, 1024);
+	return st;
+fail:
+	strip_free(st);
+	return NULL;
+}
+
+void
+strip_free(struct strip *st)
+{
+	if (st == NULL)
+		return;
+	for (int k = 0; k < STRIP_KINDS; k++)
+		pcre2_code_free(st->re[k]);
+	pcre2_code_free(st->footer);
+	free(st->footer_src);
+	pcre2_match_data_free(st->md);
+	pcre2_match_context_free(st->mctx);
+	free(st);
+}
+
+/* The footer's pattern, compiled when it changes; NULL for none or a broken one (reported once). */
+static const pcre2_code *
+footer_re(struct strip *st, const char *footer)
+{
+	char why[300];
+
 	if (footer == NULL)
-		return 0;
-	if (footer_src == NULL || strcmp(footer, footer_src) != 0) {
-		pcre2_code_free(footer_code);
-		free(footer_src);
-		footer_src = xstrdup(footer);
-		footer_code = compile(footer, "footer pattern");
+		return NULL;
+	if (st->footer_src == NULL || strcmp(footer, st->footer_src) != 0) {
+		pcre2_code_free(st->footer);
+		free(st->footer_src);
+		st->footer_src = xstrdup(footer);
+		if ((st->footer = compile(footer, why, sizeof why)) == NULL)
+			mo_warn("footer pattern: %s", why);
 	}
-	*fre = footer_code;
-	return 0;
+	return st->footer;
 }
 
 static int
-match(const pcre2_code *re, const char *s, size_t n)
+match(const struct strip *st, const pcre2_code *re, const char *s, size_t n)
 {
 	/* the match limit holds per start position: bound those too */
 	if (n > MATCH_MAX)
 		n = MATCH_MAX;
-	return re != NULL && pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, mdata,
-	    mctx) >= 0;
+	return re != NULL && pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, st->md,
+	    st->mctx) >= 0;
 }
 
 struct line {
@@ -193,12 +189,13 @@ is_signature(const struct line *l)
  * the number of lines it takes, 0 if there is none.
  */
 static size_t
-is_attribution(const struct line *l, size_t i, size_t nl)
+is_attribution(const struct strip *st, const struct line *l, size_t i,
+    size_t nl)
 {
 	struct buf j = { 0 };
 	size_t hit = 0;
 
-	if (l[i].n > ATTRIB_MAX || !match(builtin[RE_ATTRIB_START], l[i].s,
+	if (l[i].n > ATTRIB_MAX || !match(st, st->re[STRIP_OPENS], l[i].s,
 	    l[i].n))
 		return 0;
 	for (size_t k = i; k < nl && k < i + ATTRIB_LINES; k++) {
@@ -210,7 +207,7 @@ is_attribution(const struct line *l, size_t i, size_t nl)
 		buf_add(&j, l[k].s, l[k].n);
 		if (j.len > ATTRIB_MAX)
 			break;
-		if (match(builtin[RE_ATTRIB], buf_str(&j), j.len)) {
+		if (match(st, st->re[STRIP_ATTRIBUTION], buf_str(&j), j.len)) {
 			hit = k - i + 1;
 			break;
 		}
@@ -239,32 +236,35 @@ is_rule_line(const struct line *l)
 }
 
 static int
-is_outlook_block(const struct line *l, size_t i, size_t nl)
+is_outlook_block(const struct strip *st, const struct line *l, size_t i,
+    size_t nl)
 {
 	int from;
 
 	/* Outlook draws a line of underscores above the block */
 	if (is_rule_line(&l[i]) && i + 1 < nl && !is_rule_line(&l[i + 1]))
-		return is_outlook_block(l, i + 1, nl);
-	from = match(builtin[RE_FROM], l[i].s, l[i].n);
+		return is_outlook_block(st, l, i + 1, nl);
+	from = match(st, st->re[STRIP_FROM], l[i].s, l[i].n);
 
-	if (!from && !match(builtin[RE_SENT], l[i].s, l[i].n))
+	if (!from && !match(st, st->re[STRIP_SENT], l[i].s, l[i].n))
 		return 0;
 	for (size_t k = i + 1; k < nl && k <= i + OUTLOOK_SPAN; k++)
-		if (match(builtin[from ? RE_SENT : RE_FROM], l[k].s, l[k].n))
+		if (match(st, st->re[from ? STRIP_SENT : STRIP_FROM], l[k].s,
+		    l[k].n))
 			return 1;
 	return 0;
 }
 
 /* Where what the sender wrote ends: the first line of what is not. */
 static int
-is_cut(const struct line *l, size_t i, size_t nl, const pcre2_code *fre)
+is_cut(const struct strip *st, const struct line *l, size_t i, size_t nl,
+    const pcre2_code *fre)
 {
 	return is_signature(&l[i]) ||
-	    match(builtin[RE_MARKER], l[i].s, l[i].n) ||
-	    is_attribution(l, i, nl) != 0 ||
-	    is_outlook_block(l, i, nl) ||
-	    match(fre, l[i].s, l[i].n);
+	    match(st, st->re[STRIP_MARKER], l[i].s, l[i].n) ||
+	    is_attribution(st, l, i, nl) != 0 ||
+	    is_outlook_block(st, l, i, nl) ||
+	    match(st, fre, l[i].s, l[i].n);
 }
 
 /*
@@ -273,12 +273,13 @@ is_cut(const struct line *l, size_t i, size_t nl, const pcre2_code *fre)
  * below them is still the sender's. 0 otherwise.
  */
 static size_t
-quote_attribution(const struct line *l, size_t i, size_t nl)
+quote_attribution(const struct strip *st, const struct line *l, size_t i,
+    size_t nl)
 {
-	size_t span = is_attribution(l, i, nl), k;
+	size_t span = is_attribution(st, l, i, nl), k;
 
 	if (span == 0 && l[i].n <= ATTRIB_MAX && !is_quote(&l[i]) &&
-	    match(builtin[RE_SAID], l[i].s, l[i].n))
+	    match(st, st->re[STRIP_WROTE], l[i].s, l[i].n))
 		span = 1;
 	if (span == 0)
 		return 0;
@@ -310,22 +311,20 @@ split_lines(const char *text, size_t *nl)
 }
 
 char *
-strip_text(const char *text, const char *footer)
+strip_text(struct strip *st, const char *text, const char *footer)
 {
+	static const struct strip none;
 	struct buf out = { 0 };
-	const pcre2_code *fre;
+	const pcre2_code *fre = NULL;
 	struct line *l;
 	size_t nl, i, first = 0, last = 0;
 	int any = 0;
 
 	l = split_lines(text, &nl);
-	if (setup(footer, &fre) == -1) {
-		/* without its patterns strip can only leave the text whole */
-		buf_adds(&out, text);
-		goto out;
-	}
+	if (st != NULL)
+		fre = footer_re(st, footer);
 	for (i = 0; i < nl; i++) {
-		size_t span = quote_attribution(l, i, nl);
+		size_t span = quote_attribution(st ? st : &none, l, i, nl);
 
 		if (span != 0) {
 			for (size_t k = 0; k < span; k++)
@@ -333,7 +332,7 @@ strip_text(const char *text, const char *footer)
 			i += span - 1;
 			continue;
 		}
-		if (is_cut(l, i, nl, fre))
+		if (is_cut(st ? st : &none, l, i, nl, fre))
 			break;
 		if (is_quote(&l[i]))
 			l[i].s = NULL;	/* inline replies keep the rest */
@@ -350,7 +349,6 @@ strip_text(const char *text, const char *footer)
 		buf_add(&out, l[i].s, l[i].n);
 		buf_addc(&out, '\n');
 	}
-out:
 	free(l);
 	return buf_steal(&out);
 }

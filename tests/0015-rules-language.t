@@ -1,7 +1,8 @@
 #!/bin/sh
-# The rule file language: define/{NAME}, '| branch' lines, lang, words; what
-# rules check, show and explain say about them, and the errors, each
-# with the file and line of the branch or definition at fault.
+# The rule file language: define/{NAME}, '| branch' lines, lang, words,
+# quote- markers; what rules check, show and explain say about them, and
+# the errors, each with the file and line of the branch or definition at
+# fault.
 . "$srcdir/tests/lib.sh"
 
 R="$T/rules"
@@ -164,6 +165,34 @@ like "$(cat "$T/err")" "01-w.rules:1: words before the file's lang line" "words 
 printf 'lang xx\nwords the e-mail\n' > "$T/lw/01-w.rules"
 exits 65 "a word with a hyphen: rules check fails" mo --rules "$T/lw" rules check
 like "$(cat "$T/err")" "01-w.rules:2: 'e-mail' is not one word of letters" "a word with a hyphen: the error names file, line and word"
+
+# --- quote- lines: the markers that cut what the writer did not write ---
+mkdir -p "$T/q"
+cat > "$T/q/50-pl.rules" <<'EOF'
+lang pl
+quote-attribution  w\s+dniu\s.*\spisze
+quote-opens        w
+quote-wrote        pisze
+quote-marker       -{2,}\s*oryginalna wiadomo\S*\s*-{2,}
+pl-out  optout-all  body  /\bwypisz\b/i
+EOF
+mkmsg "Re: oferta" "Dziekuje.
+
+W dniu 4 marca 2024 Sklep <n@s.example> pisze:
+> wypisz sie: odpowiedz WYPISZ"
+exits 0 "rules explain, a reply under a Polish attribution" mo --rules "$T/q" rules explain "$T/msg.eml"
+like "$(cat "$T/out")" "winner: none" "a marker from a rule file cuts the quote under it"
+mkmsg "oferta" "Dziekuje.
+----- Oryginalna wiadomosc -----
+wypisz"
+exits 0 "rules explain, a Polish separator line" mo --rules "$T/q" rules explain "$T/msg.eml"
+like "$(cat "$T/out")" "winner: none" "a separator from a rule file cuts what follows"
+mkmsg "oferta" "Prosze, wypisz mnie."
+exits 0 "rules explain, the writer's own words" mo --rules "$T/q" rules explain "$T/msg.eml"
+like "$(cat "$T/out")" "winner: pl-out" "what the writer wrote is still read"
+printf 'quote-marker  (unclosed\n' > "$T/q/10-bad.rules"
+exits 65 "a quote- line that does not compile: rules check fails" mo --rules "$T/q" rules check
+like "$(cat "$T/err")" "10-bad.rules:1: bad pattern:" "a quote- line that does not compile: the error names file and line"
 
 # --- lang picks the confirmation's template --------------------------------
 mailconf

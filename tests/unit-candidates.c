@@ -13,9 +13,11 @@
 #include "store.h"
 #include "util.h"
 #include "tap.h"
+#include "testlim.h"
 #include "testdb.h"
 
-static const struct message_limits lim = { 20, 1024 * 1024, NULL };
+/* set by main: the quote markers of the shipped rules */
+static struct message_limits lim;
 
 static void
 fold_is(const char *in, const char *want, const char *what)
@@ -181,11 +183,15 @@ main(void)
 {
 	char dir[] = "/tmp/mailopt-cand-XXXXXX";
 	struct store *s;
+	struct rules *r;
 
+	lim = testlim(&r);
 	test_fold();
 	test_deadline();
-	if ((s = testdb_open(dir)) == NULL)
+	if ((s = testdb_open(dir)) == NULL) {
+		rules_free(r);
 		return tap_done();
+	}
 	store_begin(s);
 	put(s, "anna.becker@becker.example", "a.becker@gmail.example", "Anna Becker",
 	    "Becker Technik AG", "+49 89 2180 4471", "Leopoldstra\xc3\x9f" "e 52, 80802 M\xc3\xbcnchen");
@@ -195,5 +201,6 @@ main(void)
 	store_commit(s);
 	test_rank(s);
 	testdb_done(s, dir);
+	rules_free(r);
 	return tap_done();
 }

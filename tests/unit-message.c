@@ -14,11 +14,13 @@
 #include "strip.h"
 #include "util.h"
 #include "tap.h"
+#include "testlim.h"
 
 #define MAX_MESSAGE	(10 * 1024 * 1024)
 
 static const char *srcdir = ".";
-static const struct message_limits lim = { 20, 1024 * 1024, NULL };
+/* strip gets the quote markers of the shipped rules (main) */
+static struct message_limits lim = { 20, 1024 * 1024, NULL, NULL };
 
 static double
 now_ms(void)
@@ -288,7 +290,7 @@ test_strip_languages(void)
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		char *text = xasprintf("Keep me.\n\n%s\nReply STOP.\n",
 		    t[i].attribution);
-		char *body = strip_text(text, NULL);
+		char *body = strip_text(lim.strip, text, NULL);
 		char *what = xasprintf("strip: %s attribution", t[i].lang);
 
 		is_str(body, "Keep me.\n", what);
@@ -362,7 +364,7 @@ test_strip_edges(void)
 	};
 
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-		char *body = strip_text(t[i].in, NULL);
+		char *body = strip_text(lim.strip, t[i].in, NULL);
 
 		is_str(body, t[i].want, t[i].what);
 		free(body);
@@ -376,7 +378,7 @@ test_bad_footer(void)
 
 	printf("# a warning about the footer pattern is expected\n");
 	fflush(stdout);
-	body = strip_text("a\nb\n", "(unclosed");
+	body = strip_text(lim.strip, "a\nb\n", "(unclosed");
 	is_str(body, "a\nb\n", "strip: broken footer pattern ignored");
 	free(body);
 }
@@ -710,7 +712,7 @@ test_nesting(void)
 static void
 test_max_text(void)
 {
-	struct message_limits small = { 20, 10, NULL };
+	struct message_limits small = { 20, 10, NULL, lim.strip };
 	const char *msg = "Subject: x\n\nabcdefghé€xyz\n";
 	struct message *m = message_parse(msg, strlen(msg), &small);
 
@@ -867,9 +869,11 @@ int
 main(void)
 {
 	const char *s = getenv("srcdir");
+	struct rules *r;
 
 	if (s != NULL && *s != '\0')
 		srcdir = s;
+	lim = testlim(&r);
 	test_qp_latin1();
 	test_base64_utf8();
 	test_html_only();
@@ -890,5 +894,6 @@ main(void)
 	test_helpers();
 	test_garbage();
 	test_corpus();
+	rules_free(r);
 	return tap_done();
 }

@@ -14,7 +14,7 @@
 #include "../tests/tap.h"
 
 static const char *srcdir = ".";
-static const struct message_limits limits = { 20, 1024 * 1024, NULL };
+static const struct message_limits limits = { 20, 1024 * 1024, NULL, NULL };
 
 /* Every classification is done twice, to show the prefilter changes nothing. */
 static int compared, prefilter_differs;

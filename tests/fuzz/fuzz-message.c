@@ -34,10 +34,11 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct message_limits lim = {
+	const struct message_limits lim = {
 		.max_depth = MESSAGE_MAX_DEPTH,
 		.max_text = MESSAGE_MAX_TEXT,
 		.footer = NULL,
+		.strip = rules_strip(rules),	/* the quote markers, as deliver has them */
 	};
 	struct message *m;
 	struct rule_hit hit;
