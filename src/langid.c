@@ -57,18 +57,15 @@ next_word(const unsigned char *p, size_t n, size_t *at, char *w)
 
 	while (i < n && !is_letter(p[i]))
 		i++;
-	while (i < n && is_letter(p[i])) {
+	for (; i < n && is_letter(p[i]); i++, k++) {
 		unsigned char c = p[i];
 
 		if (c < 0x80)
 			c |= 0x20;
-		else if (k > 0 && (unsigned char)w[k - 1] == 0xc3 &&
-		    c >= 0x80 && c <= 0x9e && c != 0x97)
+		else if (k > 0 && p[i - 1] == 0xc3 && c <= 0x9e && c != 0x97)
 			c += 0x20;
 		if (k < WORD_MAX)
 			w[k] = (char)c;
-		k++;
-		i++;
 	}
 	*at = i;
 	if (k > WORD_MAX)
