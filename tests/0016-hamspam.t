@@ -7,7 +7,8 @@
 . "$srcdir/tests/lib.sh"
 
 # the most messages of the corpus taken for requests, recorded when the rules last changed
-RECORDED=115
+# (135 with the rules of 00f1c69; 5 once the rules were tuned on the dev half)
+RECORDED=5
 
 [ -n "${MAILOPT_HAMSPAM:-}" ] || skip_all "MAILOPT_HAMSPAM not set: no public ham/spam corpus"
 [ -x /usr/bin/python3 ] || skip_all "no /usr/bin/python3 to read --json"
