@@ -752,3 +752,59 @@ prefilter_may_match(const struct prefilter *p, struct textsum *t)
 	}
 	return 0;
 }
+
+struct prefilter_gate {
+	const struct prefilter_pool *pool;
+	uint32_t	*ids;
+	size_t		 n;
+};
+
+struct prefilter_gate *
+prefilter_gate_new(struct prefilter *const *p, size_t n)
+{
+	struct prefilter_gate *g;
+	size_t i, k;
+
+	for (i = 0; i < n; i++)
+		if (p[i] == NULL)
+			return NULL;
+	g = xcalloc(1, sizeof *g);
+	for (i = 0; i < n; i++) {
+		const uint32_t *c = p[i]->need, *end = c + p[i]->len;
+
+		g->pool = p[i]->pool;
+		for (; c < end; c += 1 + *c) {
+			/* a branch that needs no set passes every gate */
+			if (*c == 0) {
+				prefilter_gate_free(g);
+				return NULL;
+			}
+			for (k = 0; k < g->n && g->ids[k] != c[1]; k++)
+				;
+			if (k == g->n) {
+				g->ids = xrealloc(g->ids, (g->n + 1) *
+				    sizeof *g->ids);
+				g->ids[g->n++] = c[1];
+			}
+		}
+	}
+	return g;
+}
+
+void
+prefilter_gate_free(struct prefilter_gate *g)
+{
+	if (g == NULL)
+		return;
+	free(g->ids);
+	free(g);
+}
+
+int
+prefilter_gate_may_match(const struct prefilter_gate *g, struct textsum *t)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (set_may_occur(g->pool, g->ids[i], t))
+			return 1;
+	return 0;
+}

@@ -49,4 +49,18 @@ void		 textsum_make(struct textsum *t, const char *s, size_t len);
 int		 prefilter_may_match(const struct prefilter *p,
 		    struct textsum *t);
 
+/*
+ * A gate before several prefilters (the branches of one rule): the set
+ * each of their top-level branches checks first, each set once. When
+ * none of those may occur in a text, none of the prefilters may match
+ * and their branches need not be asked one by one. NULL (no gate) when
+ * some prefilter is NULL. Caller owns it; free accepts NULL.
+ */
+struct prefilter_gate;
+struct prefilter_gate *prefilter_gate_new(struct prefilter *const *p, size_t n);
+void		 prefilter_gate_free(struct prefilter_gate *g);
+/* 0 when no prefilter behind g may match the text t sums up; 1 when one may. */
+int		 prefilter_gate_may_match(const struct prefilter_gate *g,
+		    struct textsum *t);
+
 #endif

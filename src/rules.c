@@ -113,6 +113,17 @@ warm(const struct rules *r, pcre2_code *re, unsigned *runs)
 		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 }
 
+/* The trigrams of field which (0 subject, 1 body) with text x, summed up once a message. */
+static struct textsum *
+summed(const struct rules *r, int which, const struct text *x)
+{
+	if (!r->ready[which]) {
+		textsum_make(r->sum[which], x->s, x->len);
+		((struct rules *)r)->ready[which] = 1;
+	}
+	return r->sum[which];
+}
+
 /* Whether a match needing need may be in field which (0 subject, 1 body) with text x. */
 static int
 may_match(const struct rules *r, const struct prefilter *need, int which,
@@ -120,11 +131,17 @@ may_match(const struct rules *r, const struct prefilter *need, int which,
 {
 	if (!r->prefilter || need == NULL)
 		return 1;
-	if (!r->ready[which]) {
-		textsum_make(r->sum[which], x->s, x->len);
-		((struct rules *)r)->ready[which] = 1;
-	}
-	return prefilter_may_match(need, r->sum[which]);
+	return prefilter_may_match(need, summed(r, which, x));
+}
+
+/* Whether any branch of the split rule ru may match in field which with text x. */
+static int
+gate_open(const struct rules *r, const struct rule *ru, int which,
+    const struct text *x)
+{
+	if (!r->prefilter || ru->gate == NULL)
+		return 1;
+	return prefilter_gate_may_match(ru->gate, summed(r, which, x));
 }
 
 /*
@@ -271,12 +288,14 @@ rules_classify(const struct rules *r, const struct message *m,
 			case FIELD_SUBJECT:
 				t = subject;
 				if ((inherited && ru->action != ACTION_IGNORE) ||
-				    (!ru->split && !may_match(r, ru->need, 0, &t)))
+				    (!ru->split && !may_match(r, ru->need, 0, &t)) ||
+				    (ru->split && !gate_open(r, ru, 0, &t)))
 					continue;
 				break;
 			case FIELD_BODY:
 				t = body;
-				if (!ru->split && !may_match(r, ru->need, 1, &t))
+				if ((!ru->split && !may_match(r, ru->need, 1, &t)) ||
+				    (ru->split && !gate_open(r, ru, 1, &t)))
 					continue;
 				break;
 			default:

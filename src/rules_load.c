@@ -85,6 +85,7 @@ rule_clear(struct rule *r)
 	free(r->need_why);
 	prefilter_free(r->need);
 	pcre2_code_free(r->re);
+	prefilter_gate_free(r->gate);
 	pcre2_code_free(r->marked);
 }
 
@@ -621,6 +622,7 @@ static int
 split_branches(struct rule *r, struct prefilter_pool *pool)
 {
 	char why[1024];
+	struct prefilter **needs;
 	PCRE2_SIZE off;
 	int err;
 	size_t i;
@@ -649,6 +651,11 @@ split_branches(struct rule *r, struct prefilter_pool *pool)
 			r->need_why = xasprintf("%s, in the branch at line %d",
 			    why, b->line);
 	}
+	needs = xcalloc(r->nbranches, sizeof *needs);
+	for (i = 0; i < r->nbranches; i++)
+		needs[i] = r->branches[i].need;
+	r->gate = prefilter_gate_new(needs, r->nbranches);
+	free(needs);
 	return r->split = 1;
 }
 

@@ -12,6 +12,7 @@
 
 struct prefilter;
 struct prefilter_pool;
+struct prefilter_gate;
 struct langid;
 struct textsum;
 
@@ -63,6 +64,8 @@ struct rule {
 	 * match of the whole pattern.
 	 */
 	int		 split;
+	/* before a split rule's branches: whether any of them may match; NULL: ask them */
+	struct prefilter_gate *gate;
 	/* what a subject or body match needs; NULL: the rule always runs */
 	struct prefilter *need;
 	char		*need_why;	/* why need is NULL (subject/body rules) */
