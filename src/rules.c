@@ -109,6 +109,7 @@ capped(const char *s)
 static void
 warm(const struct rules *r, pcre2_code *re, unsigned *runs)
 {
+	/* without JIT (no executable memory, say) the interpreter still works */
 	if (*runs < JIT_AFTER && ++*runs == JIT_AFTER && !r->nojit)
 		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 }
@@ -144,6 +145,15 @@ gate_open(const struct rules *r, const struct rule *ru, int which,
 	return prefilter_gate_may_match(ru->gate, summed(r, which, x));
 }
 
+/* Whether ru may match in field which with text x: its own prefilter, or a split rule's gate. */
+static int
+rule_may_match(const struct rules *r, const struct rule *ru, int which,
+    const struct text *x)
+{
+	return ru->split ? gate_open(r, ru, which, x) :
+	    may_match(r, ru->need, which, x);
+}
+
 /*
  * Match ru against t, with each branch alone when ru is split: the
  * leftmost match, and at one place the earliest branch's, is the one
@@ -157,6 +167,7 @@ match(const struct rules *r, struct rule *ru, int which,
 	int rc, best = PCRE2_ERROR_NOMATCH;
 
 	if (!ru->split) {
+		warm(r, ru->re, &ru->runs);
 		rc = pcre2_match(ru->re, (PCRE2_SPTR)t->s, t->len, 0, 0,
 		    r->md, r->mctx);
 		*so = ov[0];
@@ -288,14 +299,12 @@ rules_classify(const struct rules *r, const struct message *m,
 			case FIELD_SUBJECT:
 				t = subject;
 				if ((inherited && ru->action != ACTION_IGNORE) ||
-				    (!ru->split && !may_match(r, ru->need, 0, &t)) ||
-				    (ru->split && !gate_open(r, ru, 0, &t)))
+				    !rule_may_match(r, ru, 0, &t))
 					continue;
 				break;
 			case FIELD_BODY:
 				t = body;
-				if ((!ru->split && !may_match(r, ru->need, 1, &t)) ||
-				    (ru->split && !gate_open(r, ru, 1, &t)))
+				if (!rule_may_match(r, ru, 1, &t))
 					continue;
 				break;
 			default:
@@ -305,9 +314,6 @@ rules_classify(const struct rules *r, const struct message *m,
 			if (t.s == NULL)
 				continue;	/* absent header: no match */
 			/* a split rule's branches ask the prefilter each (match) */
-			/* without JIT (no executable memory, say) the interpreter still works */
-			if (!ru->split)
-				warm(r, ru->re, &ru->runs);
 			rc = match(r, ru, f->kind == FIELD_HEADER ? -1 :
 			    f->kind == FIELD_BODY, &t, &so, &eo);
 			/* 0 is a match whose groups did not fit: still a match. */

@@ -1007,13 +1007,18 @@ make_strip(struct rules *rs)
 	const char *alt[STRIP_KINDS];
 	char why[300];
 
+	int rc = 0;
+
 	for (int k = 0; k < STRIP_KINDS; k++)
 		alt[k] = rs->quote[k].len ? buf_str(&rs->quote[k]) : NULL;
 	if ((rs->strip = strip_new(alt, why, sizeof why)) == NULL) {
 		mo_warn("rules: quote markers: %s", why);
-		return EX_DATAERR;
+		rc = EX_DATAERR;
 	}
-	return 0;
+	/* compiled into rs->strip: the texts are no longer wanted */
+	for (int k = 0; k < STRIP_KINDS; k++)
+		buf_free(&rs->quote[k]);
+	return rc;
 }
 
 int

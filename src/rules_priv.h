@@ -90,7 +90,7 @@ struct rules {
 	int		 nlang;
 	struct langid	*words;
 	unsigned long	 always;
-	/* the quote- lines of every file, an alternation a kind, and compiled */
+	/* while loading, the quote- lines of every file, an alternation a kind; then compiled */
 	struct buf	 quote[STRIP_KINDS];
 	struct strip	*strip;
 	/*
