@@ -36,7 +36,11 @@ int	 wants_help(int argc, char **argv);
 
 /* Open the configured database (not creating it). 0 or an exit code. */
 int	 open_store(const struct conf *c, struct store **out);
-/* Load the configured rules. 0 or an exit code. */
+/*
+ * Load the configured rules, compiling patterns when first matched once
+ * the files were seen to compile whole (recorded beside the database,
+ * in its name with "-rules" appended: see rules_load). 0 or an exit code.
+ */
 int	 open_rules(const struct conf *c, struct rules **out);
 
 #endif

@@ -155,7 +155,11 @@ open_store(const struct conf *c, struct store **out)
 int
 open_rules(const struct conf *c, struct rules **out)
 {
-	return rules_load(c->rules, out);
+	char *seen = xasprintf("%s-rules", c->database);
+	int rc = rules_load(c->rules, seen, out);
+
+	free(seen);
+	return rc;
 }
 
 /*

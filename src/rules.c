@@ -114,6 +114,25 @@ warm(const struct rules *r, pcre2_code *re, unsigned *runs)
 		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 }
 
+/*
+ * The pattern pat[0..len) compiled into *re, when the rules were loaded
+ * lazily and this is its first match. The files were seen to compile
+ * whole, so a failure is a lack of memory: the rule then does not
+ * match, as when a match runs out of its limits. Returns 0 or
+ * PCRE2_ERROR_NOMEMORY.
+ */
+static int
+compiled(pcre2_code **re, const char *pat, size_t len, uint32_t opts)
+{
+	PCRE2_SIZE off;
+	int err;
+
+	if (*re == NULL && (*re = pcre2_compile((PCRE2_SPTR)pat, len, opts,
+	    &err, &off, NULL)) == NULL)
+		return PCRE2_ERROR_NOMEMORY;
+	return 0;
+}
+
 /* The trigrams of field which (0 subject, 1 body) with text x, summed up once a message. */
 static struct textsum *
 summed(const struct rules *r, int which, const struct text *x)
@@ -167,6 +186,9 @@ match(const struct rules *r, struct rule *ru, int which,
 	int rc, best = PCRE2_ERROR_NOMATCH;
 
 	if (!ru->split) {
+		if ((rc = compiled(&ru->re, ru->pattern, strlen(ru->pattern),
+		    ru->opts)) != 0)
+			return rc;
 		warm(r, ru->re, &ru->runs);
 		rc = pcre2_match(ru->re, (PCRE2_SPTR)t->s, t->len, 0, 0,
 		    r->md, r->mctx);
@@ -179,6 +201,12 @@ match(const struct rules *r, struct rule *ru, int which,
 
 		if (which >= 0 && !may_match(r, b->need, which, t))
 			continue;
+		if ((rc = compiled(&b->re, ru->pattern + b->off, b->len,
+		    ru->opts)) != 0) {
+			if (best < 0)
+				best = rc;
+			continue;
+		}
 		warm(r, b->re, &b->runs);
 		rc = pcre2_match(b->re, (PCRE2_SPTR)t->s, t->len, 0, 0,
 		    r->md, r->mctx);

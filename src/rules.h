@@ -17,11 +17,21 @@ struct rules;
  * on `| branch` lines. A broken line prints "prog: FILE:LINE: why"
  * (the line of the branch or definition at fault) and makes the load
  * fail: nothing is skipped.
+ *
+ * Checking every pattern means compiling it, most of the time a load
+ * takes, while a message needs few of them. So seen, when not NULL, is
+ * a file recording the identity (SHA-256 of the PCRE2 and mailopt
+ * versions and of every file's name and bytes) of the last rule files
+ * that compiled whole: when it names these files, and is ours and
+ * writable by no one else, a pattern is compiled when first matched;
+ * otherwise every pattern is compiled now and, if all compile, seen is
+ * written. With seen NULL every pattern is compiled now (`rules check`).
+ *
  * Returns 0 and sets *out (caller owns it, rules_free), or an exit
  * code: EX_DATAERR for a bad rule or a duplicate id, EX_NOINPUT when
  * dir cannot be read, EX_CONFIG when it holds no .rules file.
  */
-int		 rules_load(const char *dir, struct rules **out);
+int		 rules_load(const char *dir, const char *seen, struct rules **out);
 /* Accepts NULL. */
 void		 rules_free(struct rules *r);
 size_t		 rules_count(const struct rules *r);

@@ -3,11 +3,14 @@
 
 #include <sys/stat.h>
 
+#include <fcntl.h>
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "langid.h"
 #include "prefilter.h"
@@ -266,46 +269,61 @@ expand(const struct reader *rd, const char *s, struct buf *out,
 	return 0;
 }
 
+/* The first "\\E" or ":]" (two bytes, t) in s[0..end), or NULL. */
+static const char *
+find2(const char *s, const char *end, const char *t)
+{
+	for (; s + 1 < end; s++)
+		if (s[0] == t[0] && s[1] == t[1])
+			return s;
+	return NULL;
+}
+
 /*
- * Whether the pattern s, which compiles, has a '|' outside any group:
- * then its text pasted into another pattern would split that one.
+ * Read the groups of the pattern text s[0..n) as PCRE2 does, skipping
+ * escapes, \Q...\E and classes: whether every group it opens it also
+ * closes, and none it closes is opened before it; and in *bar whether
+ * it has a '|' outside any group (then its text pasted into another
+ * pattern would split that one).
  */
 static int
-top_level_bar(const char *s)
+groups_balanced(const char *s, size_t n, int *bar)
 {
+	const char *end = s + n, *e;
 	int depth = 0;
-	const char *e;
 
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] == 'Q') {
-			if ((e = strstr(s + 2, "\\E")) == NULL)
+	*bar = 0;
+	for (; s < end; s++) {
+		if (s[0] == '\\' && s + 1 < end && s[1] == 'Q') {
+			if ((e = find2(s + 2, end, "\\E")) == NULL)
 				return 0;
 			s = e + 1;
-		} else if (s[0] == '\\' && s[1] != '\0')
+		} else if (s[0] == '\\') {
+			if (++s == end)
+				return 0;
+		} else if (*s == '[') {
 			s++;
-		else if (*s == '[') {
-			s++;
-			if (*s == '^')
+			if (s < end && *s == '^')
 				s++;
-			if (*s == ']')
+			if (s < end && *s == ']')
 				s++;
-			for (; *s && *s != ']'; s++) {
-				if (s[0] == '\\' && s[1] != '\0')
+			for (; s < end && *s != ']'; s++) {
+				if (s[0] == '\\' && s + 1 < end)
 					s++;
-				else if (s[0] == '[' && s[1] == ':' &&
-				    (e = strstr(s, ":]")) != NULL)
+				else if (s[0] == '[' && s + 1 < end &&
+				    s[1] == ':' && (e = find2(s, end, ":]")) != NULL)
 					s = e + 1;
 			}
-			if (*s == '\0')
+			if (s == end)
 				return 0;
 		} else if (*s == '(')
 			depth++;
-		else if (*s == ')')
-			depth--;
+		else if (*s == ')' && --depth < 0)
+			return 0;
 		else if (*s == '|' && depth == 0)
-			return 1;
+			*bar = 1;
 	}
-	return 0;
+	return depth == 0;
 }
 
 static pcre2_code *
@@ -337,7 +355,7 @@ parse_define(struct reader *rd, int lineno, char *rest)
 	char why[512], *name = rest, *body;
 	size_t n, off;
 	pcre2_code *re;
-	int err, rc = -1;
+	int err, bar, rc = -1;
 
 	n = name_len(name);
 	body = name + n;
@@ -355,14 +373,20 @@ parse_define(struct reader *rd, int lineno, char *rest)
 	}
 	if (expand(rd, body, &text, NULL, NULL, why, sizeof why) == -1)
 		goto out;
-	/* each definition must stand alone, so its error is found here */
-	if ((re = compile(buf_str(&text), text.len, RULE_OPTS, &err,
-	    &off)) == NULL) {
-		compile_message(err, off, why, sizeof why);
-		goto out;
+	/*
+	 * Each definition must stand alone, so its error is found here;
+	 * in files seen to compile whole it does.
+	 */
+	if (!rd->rs->lazy) {
+		if ((re = compile(buf_str(&text), text.len, RULE_OPTS, &err,
+		    &off)) == NULL) {
+			compile_message(err, off, why, sizeof why);
+			goto out;
+		}
+		pcre2_code_free(re);
 	}
-	pcre2_code_free(re);
-	if (top_level_bar(buf_str(&text))) {
+	(void)groups_balanced(text.s, text.len, &bar);
+	if (bar) {
 		snprintf(why, sizeof why, "{%s} has a '|' outside any group: "
 		    "write (?:%s)", name, body);
 		goto out;
@@ -613,35 +637,39 @@ branches_stand_alone(const char *p)
 }
 
 /*
- * Make r match a branch at a time when that is the same, and quicker;
- * then the whole pattern is never compiled (branches that compile
- * alone compile together), and a branch that needs no literal says so
- * in r->need_why. Returns r->split.
+ * Whether every branch of r opens and closes its own groups: then it
+ * compiles alone when the whole pattern compiles.
+ */
+static int
+branches_balanced(const struct rule *r)
+{
+	int bar;
+
+	for (size_t i = 0; i < r->nbranches; i++)
+		if (!groups_balanced(r->pattern + r->branches[i].off,
+		    r->branches[i].len, &bar) || bar)
+			return 0;
+	return 1;
+}
+
+/*
+ * Make r match a branch at a time when that is the same, and quicker:
+ * then the whole pattern is never compiled, and a branch that needs no
+ * literal says so in r->need_why. Whether it is the same is read from
+ * the text, not learnt by compiling, so a rule splits alike whether its
+ * patterns are compiled now or when first matched. Returns r->split.
  */
 static int
 split_branches(struct rule *r, struct prefilter_pool *pool)
 {
 	char why[1024];
 	struct prefilter **needs;
-	PCRE2_SIZE off;
-	int err;
 	size_t i;
 
 	if (r->nbranches < 2 || !reads_text(r) ||
-	    (r->opts & PCRE2_EXTENDED) || !branches_stand_alone(r->pattern))
+	    (r->opts & PCRE2_EXTENDED) || !branches_stand_alone(r->pattern) ||
+	    !branches_balanced(r))
 		return 0;
-	for (i = 0; i < r->nbranches; i++)
-		if ((r->branches[i].re = pcre2_compile((PCRE2_SPTR)r->pattern +
-		    r->branches[i].off, r->branches[i].len, r->opts, &err,
-		    &off, NULL)) == NULL)
-			break;	/* a group across branches: match it whole */
-	if (i < r->nbranches) {
-		while (i-- > 0) {
-			pcre2_code_free(r->branches[i].re);
-			r->branches[i].re = NULL;
-		}
-		return 0;
-	}
 	for (i = 0; i < r->nbranches; i++) {
 		struct branch *b = &r->branches[i];
 
@@ -657,6 +685,29 @@ split_branches(struct rule *r, struct prefilter_pool *pool)
 	r->gate = prefilter_gate_new(needs, r->nbranches);
 	free(needs);
 	return r->split = 1;
+}
+
+/*
+ * Compile what r matches with: its branches when it is split, else the
+ * whole pattern. Returns 0, or -1 with *err and *off of the pattern's
+ * first fault (offsets in the whole pattern).
+ */
+static int
+compile_rule(struct rule *r, int *err, size_t *off)
+{
+	if (!r->split)
+		return (r->re = compile(r->pattern, strlen(r->pattern),
+		    r->opts, err, off)) == NULL ? -1 : 0;
+	for (size_t i = 0; i < r->nbranches; i++) {
+		struct branch *b = &r->branches[i];
+
+		if ((b->re = compile(r->pattern + b->off, b->len, r->opts,
+		    err, off)) == NULL) {
+			*off += b->off;
+			return -1;
+		}
+	}
+	return 0;
 }
 
 
@@ -724,12 +775,9 @@ build_pattern(struct reader *rd, struct rule *r, struct pending *p,
 	}
 	*line = p->line;
 	r->pattern = buf_steal(&pat);
-	if (split_branches(r, rd->rs->pool)) {
-		rc = 0;
-		goto out;
-	}
-	if ((r->re = compile(r->pattern, strlen(r->pattern), r->opts, &err,
-	    &off)) == NULL) {
+	(void)split_branches(r, rd->rs->pool);
+	/* rule files seen to compile whole compile a pattern when first matched */
+	if (!rd->rs->lazy && compile_rule(r, &err, &off) == -1) {
 		pattern_error(r, p, first, err, off, why, whylen, line);
 		goto out;
 	}
@@ -925,26 +973,24 @@ reader_clear(struct reader *rd)
 	free(rd->defs);
 }
 
+/* A rule file above this size is refused: rule files are text a person edits. */
+#define RULES_FILE_MAX	(16u << 20)
+
 /*
- * Read one file into rs. Every broken line is reported, not just the
- * first, so one `rules check` shows all there is to fix.
+ * The bytes of rule file dir/name, read whole so that what is parsed
+ * is what the identity (rules_seen) was taken of. Returns 0, or an
+ * exit code after saying what is wrong.
  */
 static int
-load_file(struct rules *rs, const char *dir, const char *name)
+read_file(const char *dir, const char *name, struct buf *out)
 {
-	char *path = xasprintf("%s/%s", dir, name), *line = NULL;
-	struct reader rd = { 0 };
+	char *path = xasprintf("%s/%s", dir, name);
 	struct stat st;
-	size_t cap = 0;
-	ssize_t len;
-	FILE *fp;
-	int lineno = 0, rc = EX_NOINPUT;
+	int fd, over = 0, rc = EX_NOINPUT;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		mo_warn_errno("%s", path);
-		goto out;
-	}
-	if (fstat(fileno(fp), &st) == -1) {
+	/* O_NONBLOCK: a FIFO named like a rule file must not hang the load */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &st) == -1) {
 		mo_warn_errno("%s", path);
 		goto out;
 	}
@@ -952,6 +998,38 @@ load_file(struct rules *rs, const char *dir, const char *name)
 		mo_warn("%s: not a regular file", path);
 		goto out;
 	}
+	if (read_fd_capped(fd, RULES_FILE_MAX, out, &over) == -1) {
+		mo_warn_errno("%s", path);
+		rc = EX_IOERR;
+		goto out;
+	}
+	if (over) {
+		mo_warn("%s: larger than %u bytes", path, RULES_FILE_MAX);
+		rc = EX_DATAERR;
+		goto out;
+	}
+	rc = 0;
+out:
+	if (fd != -1)
+		close(fd);
+	free(path);
+	return rc;
+}
+
+/*
+ * Parse the rule file name, read into text, into rs. Every broken line
+ * is reported, not just the first, so one `rules check` shows all
+ * there is to fix.
+ */
+static int
+load_file(struct rules *rs, const char *name, const struct buf *text)
+{
+	struct reader rd = { 0 };
+	const char *s = buf_str(text), *end = s + text->len, *nl;
+	char *line;
+	size_t len;
+	int lineno = 0, rc = 0;
+
 	rs->files = xrealloc(rs->files, (rs->nfiles + 1) * sizeof *rs->files);
 	rs->langs = xrealloc(rs->langs, (rs->nfiles + 1) * sizeof *rs->langs);
 	rs->files[rs->nfiles] = xstrdup(name);
@@ -959,27 +1037,23 @@ load_file(struct rules *rs, const char *dir, const char *name)
 	rd.rs = rs;
 	rd.fileno = rs->nfiles++;
 	rd.file = rs->files[rd.fileno];
-	rc = 0;
-	while ((len = getline(&line, &cap, fp)) != -1) {
+	for (; s < end; s += len) {
+		nl = memchr(s, '\n', (size_t)(end - s));
+		len = nl ? (size_t)(nl - s) + 1 : (size_t)(end - s);
 		lineno++;
-		if (strlen(line) != (size_t)len) {
+		if (memchr(s, '\0', len) != NULL) {
 			bad_line(rd.file, lineno, "NUL byte in line");
 			rc = EX_DATAERR;
-		} else if (parse_line(&rd, lineno, line) == -1)
+			continue;
+		}
+		line = xstrndup(s, len);
+		if (parse_line(&rd, lineno, line) == -1)
 			rc = EX_DATAERR;
+		free(line);
 	}
 	if (finish_rule(&rd) == -1)
 		rc = EX_DATAERR;
-	if (ferror(fp)) {
-		mo_warn_errno("%s", path);
-		rc = EX_IOERR;
-	}
-out:
-	if (fp)
-		fclose(fp);
 	reader_clear(&rd);
-	free(line);
-	free(path);
 	return rc;
 }
 
@@ -1021,11 +1095,87 @@ make_strip(struct rules *rs)
 	return rc;
 }
 
+/*
+ * The identity of the rule files: SHA-256 of the PCRE2 and mailopt
+ * versions and of every file's name and bytes, in load order, as hex.
+ */
+static void
+identity(char *const *names, const struct buf *texts, int n, char hex[65])
+{
+	struct buf all = { 0 };
+	char ver[64] = "";
+
+	(void)pcre2_config(PCRE2_CONFIG_VERSION, ver);
+	buf_printf(&all, "mailopt %s pcre2 %s", PACKAGE_VERSION, ver);
+	for (int i = 0; i < n; i++) {
+		buf_printf(&all, "%c%s%c%zu%c", '\0', names[i], '\0',
+		    texts[i].len, '\0');
+		buf_add(&all, buf_str(&texts[i]), texts[i].len);
+	}
+	sha256_hex(buf_str(&all), all.len, hex);
+	buf_free(&all);
+}
+
+#define SEEN_TAG	"mailopt rules compiled whole: "
+
+/*
+ * Whether the file seen records the identity hex. It is believed only
+ * when it is ours and no one else may write it: it decides whether
+ * patterns are checked before mail is read.
+ */
+static int
+seen_says(const char *seen, const char *hex)
+{
+	char want[128], got[128];
+	struct stat st;
+	ssize_t n = -1;
+	int fd;
+
+	if ((fd = open(seen, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1)
+		return 0;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_uid == geteuid() && (st.st_mode & 022) == 0)
+		n = read(fd, got, sizeof got - 1);
+	close(fd);
+	if (n < 0)
+		return 0;
+	got[n] = '\0';
+	snprintf(want, sizeof want, "%s%s\n", SEEN_TAG, hex);
+	return strcmp(got, want) == 0;
+}
+
+/*
+ * Record in seen that the rule files of identity hex compiled whole:
+ * a file of our own, mode 0600, put in place whole by rename(2). A
+ * failure costs the next load its time, nothing else, and says nothing.
+ */
+static void
+seen_write(const char *seen, const char *hex)
+{
+	char *tmp = xasprintf("%s.XXXXXX", seen), line[128];
+	int fd, n;
+
+	if ((fd = mkstemp(tmp)) == -1)
+		goto out;
+	n = snprintf(line, sizeof line, "%s%s\n", SEEN_TAG, hex);
+	if (write_all(fd, line, (size_t)n) == -1 || close(fd) == -1 ||
+	    rename(tmp, seen) == -1)
+		(void)unlink(tmp);
+	fd = -1;
+out:
+	if (fd != -1)
+		close(fd);
+	free(tmp);
+}
+
 int
-rules_load(const char *dir, struct rules **out)
+rules_load(const char *dir, const char *seen, struct rules **out)
 {
 	struct dirent **names = NULL;
 	struct rules *rs = xcalloc(1, sizeof *rs);
+	struct buf *texts = NULL;
+	char **base = NULL, hex[65];
 	int n, rc = 0, frc;
 
 	rs->pool = prefilter_pool_new();
@@ -1042,11 +1192,24 @@ rules_load(const char *dir, struct rules **out)
 		rc = EX_CONFIG;
 		goto out;
 	}
+	texts = xcalloc((size_t)n, sizeof *texts);
+	base = xcalloc((size_t)n, sizeof *base);
 	/* A file that cannot be read outranks bad data in another. */
-	for (int i = 0; i < n; i++)
-		if ((frc = load_file(rs, dir, names[i]->d_name)) != 0 &&
-		    (rc == 0 || rc == EX_DATAERR))
+	for (int i = 0; i < n; i++) {
+		base[i] = names[i]->d_name;
+		if ((frc = read_file(dir, base[i], &texts[i])) != 0) {
 			rc = frc;
+			base[i] = NULL;
+		}
+	}
+	if (rc == 0) {
+		identity(base, texts, n, hex);
+		rs->lazy = seen != NULL && seen_says(seen, hex);
+	}
+	for (int i = 0; i < n; i++)
+		if (base[i] != NULL && load_file(rs, base[i], &texts[i]) != 0 &&
+		    rc == 0)
+			rc = EX_DATAERR;
 	if (rc != 0)
 		goto out;
 	if ((rc = make_strip(rs)) != 0)
@@ -1072,12 +1235,19 @@ rules_load(const char *dir, struct rules **out)
 	rs->prefilter = 1;
 	/* memory checkers cannot follow JIT code and report it falsely */
 	rs->nojit = getenv("MAILOPT_NO_JIT") != NULL;
+	if (seen != NULL && !rs->lazy)
+		seen_write(seen, hex);
 	*out = rs;
 	rs = NULL;
 out:
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		free(names[i]);
+		if (texts != NULL)
+			buf_free(&texts[i]);
+	}
 	free(names);
+	free(texts);
+	free(base);
 	rules_free(rs);
 	return rc;
 }

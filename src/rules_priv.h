@@ -107,6 +107,12 @@ struct rules {
 	int		 ready[2];
 	int		 prefilter;
 	int		 nojit;	/* never JIT-compile (MAILOPT_NO_JIT) */
+	/*
+	 * The rule files were seen to compile whole (rules_load's seen):
+	 * each pattern is compiled when it is first matched, and most
+	 * never are. Else all were compiled as they were read.
+	 */
+	int		 lazy;
 };
 
 /* The compile options every rule has, before its flags. */

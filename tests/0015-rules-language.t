@@ -194,6 +194,22 @@ printf 'quote-marker  (unclosed\n' > "$T/q/10-bad.rules"
 exits 65 "a quote- line that does not compile: rules check fails" mo --rules "$T/q" rules check
 like "$(cat "$T/err")" "10-bad.rules:1: bad pattern:" "a quote- line that does not compile: the error names file and line"
 
+# --- rule files seen to compile whole ---------------------------------------
+# Once a load has compiled every pattern, the identity of the files is
+# kept beside the database, and later loads compile a pattern when it is
+# first matched. A changed file is checked whole again.
+mkdir -p "$T/seen"
+mo init >/dev/null
+printf 'lang en\n\nstop-all  optout-all  body  /\\bstop\\s+everything\\b/i\n' > "$T/seen/50-en.rules"
+mkmsg "Hello" "Please stop everything."
+exits 0 "a first load of new rule files" mo --rules "$T/seen" rules explain "$T/msg.eml"
+is "$(stat -c %a "$T/db/mailopt.db-rules" 2>/dev/null)" "600" "it leaves the files' identity beside the database, for the owner only"
+exits 0 "a later load of the same files" mo --rules "$T/seen" rules explain "$T/msg.eml"
+like "$(cat "$T/out")" "winner: stop-all" "a pattern compiled when first matched matches as before"
+printf 'broken  optout-all  body  /(unclosed/\n' >> "$T/seen/50-en.rules"
+exits 65 "a changed file with a bad pattern is checked whole again" mo --rules "$T/seen" rules explain "$T/msg.eml"
+like "$(cat "$T/err")" "50-en.rules:4: bad pattern:" "and its error names file and line"
+
 # --- lang picks the confirmation's template --------------------------------
 mailconf
 mo init >/dev/null
