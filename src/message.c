@@ -79,8 +79,9 @@ static char *
 normalise(const char *buf, size_t len, size_t *outlen)
 {
 	struct buf b = { 0 };
+	const char *nl;
 	size_t i = 0, run;
-	int semi = 0;
+	int semi = 0, cr;
 
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		i = 3;
@@ -110,12 +111,18 @@ normalise(const char *buf, size_t len, size_t *outlen)
 		if (i < len && buf[i] == '\n')
 			i++;
 	}
+	/* most files end lines in LF alone: then memchr finds each end */
+	cr = memchr(buf + i, '\r', len - i) != NULL;
 	while (i < len) {
 		if (lost_fold(buf + i, len - i, semi))
 			buf_addc(&b, ' ');
-		for (run = i; run < len && buf[run] != '\r' &&
-		    buf[run] != '\n'; run++)
-			;
+		if (!cr) {
+			nl = memchr(buf + i, '\n', len - i);
+			run = nl ? (size_t)(nl - buf) : len;
+		} else
+			for (run = i; run < len && buf[run] != '\r' &&
+			    buf[run] != '\n'; run++)
+				;
 		buf_add(&b, buf + i, run - i);
 		buf_addc(&b, '\n');
 		semi = run > i && buf[run - 1] == ';';

@@ -525,12 +525,14 @@ mime_header_decode(const char *s, size_t n, int *budget)
  * value: a multipart one, two for multipart/digest (whose parts are
  * messages by default), one for message/rfc822. *boundary gets the
  * multipart boundary exactly as libetpan extracts it, or NULL; *message
- * is set for a message/rfc822. A value
- * libetpan cannot parse is still counted when it names a composite
- * type: overcounting only defuses sooner.
+ * is set for a message/rfc822, *opaque for a discrete type other than
+ * text (image, audio, video, application, ...), which no text is read
+ * from. A value libetpan cannot parse is still counted when it names a
+ * composite type: overcounting only defuses sooner.
  */
 static int
-composite_levels(const char *v, size_t n, char **boundary, int *message)
+composite_levels(const char *v, size_t n, char **boundary, int *message,
+    int *opaque)
 {
 	struct mailmime_content *ct = NULL;
 	const struct mailmime_composite_type *c;
@@ -539,7 +541,7 @@ composite_levels(const char *v, size_t n, char **boundary, int *message)
 	int levels = 0;
 
 	*boundary = NULL;
-	*message = 0;
+	*message = *opaque = 0;
 	if (mailmime_content_parse(s, len, &idx, &ct) != MAILIMF_NO_ERROR ||
 	    ct == NULL) {
 		if (mime_casefind(s, len, "multipart") < len)
@@ -548,8 +550,11 @@ composite_levels(const char *v, size_t n, char **boundary, int *message)
 			levels = *message = 1;
 		goto out;
 	}
-	if (ct->ct_type->tp_type != MAILMIME_TYPE_COMPOSITE_TYPE)
+	if (ct->ct_type->tp_type != MAILMIME_TYPE_COMPOSITE_TYPE) {
+		*opaque = ct->ct_type->tp_data.tp_discrete_type->dt_type !=
+		    MAILMIME_DISCRETE_TYPE_TEXT;
 		goto out;
+	}
 	c = ct->ct_type->tp_data.tp_composite_type;
 	if (c->ct_type == MAILMIME_COMPOSITE_TYPE_MULTIPART) {
 		*boundary = mailmime_extract_boundary(ct);
@@ -665,20 +670,22 @@ empty_params(char *s, size_t n)
 /*
  * A Content-Type field starting the line at p: open its levels, or
  * defuse it when they would go past the cap. Returns 1 when the field
- * holds a message/rfc822, whose own header block follows its body's.
+ * holds a message/rfc822, whose own header block follows its body's;
+ * sets *opaque as composite_levels does.
  */
 static int
-content_type_line(struct nest *ns, char *p, char *end)
+content_type_line(struct nest *ns, char *p, char *end, int *opaque)
 {
 	char *fe = field_end(p, end), *colon, *b = NULL;
 	int levels, message;
 
+	*opaque = 0;
 	colon = memchr(p, ':', (size_t)(fe - p));
 	if (colon == NULL)
 		return 0;
 	empty_params(colon + 1, (size_t)(fe - colon - 1));
 	levels = composite_levels(colon + 1, (size_t)(fe - colon - 1), &b,
-	    &message);
+	    &message, opaque);
 	if (levels == 0)
 		return 0;
 	if (ns->depth + levels > ns->max) {
@@ -722,48 +729,65 @@ size_t
 mime_defuse(char *buf, size_t len, int max_depth)
 {
 	struct nest ns = { NULL, 0, max_depth > 0 ? max_depth : 0 };
-	char *p = buf, *end = buf + len, *eol;
-	size_t nparts = 0, nfields = 0, keep = len;
-	int in_header = 1, next_header = 0, k;
+	char *p = buf, *end = buf + len, *eol, *w = buf;
+	size_t nparts = 0, nfields = 0, n;
+	int in_header = 1, next_header = 0, k, message, opaque;
+	/*
+	 * The Content-Type fields of the header block being read: one
+	 * names a discrete type other than text, none names another; and
+	 * whether the lines read are the body of such a part.
+	 */
+	int opaque_seen = 0, other_seen = 0, skip = 0;
 
 	ns.boundary = xcalloc((size_t)ns.max + 2, sizeof *ns.boundary);
 	for (; p < end; p = eol + 1) {
-		size_t n;
-
 		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			eol = end;
 		n = (size_t)(eol - p);
 		if ((k = nest_match(&ns, p, n)) >= 0) {
 			nest_pop_above(&ns, k);
-			if (++nparts > MIME_MAX_PARTS) {
-				keep = (size_t)(p - buf);
+			if (++nparts > MIME_MAX_PARTS)
 				break;
-			}
 			in_header = 1;
 			next_header = 0;
 			nfields = 0;
-			continue;
-		}
-		if (in_header && n == 0) {
+			opaque_seen = other_seen = skip = 0;
+		} else if (skip)
+			continue;	/* dropped */
+		else if (in_header && n == 0) {
+			/* no rule reads an image or a PDF: libetpan need not scan it */
+			skip = !next_header && opaque_seen && !other_seen;
 			in_header = next_header;
 			next_header = 0;
 			nfields = 0;
-			continue;
+			opaque_seen = other_seen = 0;
+		} else {
+			if (in_header && *p != ' ' && *p != '\t') {
+				if (!is_field_line(p, n))
+					in_header = 0;	/* as libetpan ends it */
+				else if (++nfields > MIME_MAX_FIELDS)
+					*p = ' ';	/* folded into the one before */
+			}
+			/* anywhere: libetpan may see a header where we see none */
+			if (is_content_type(p, n)) {
+				message = content_type_line(&ns, p, end,
+				    &opaque);
+				if (in_header) {
+					next_header |= message;
+					opaque_seen |= opaque;
+					other_seen |= !opaque;
+				}
+			}
 		}
-		if (in_header && *p != ' ' && *p != '\t') {
-			if (!is_field_line(p, n))
-				in_header = 0;	/* as libetpan ends it */
-			else if (++nfields > MIME_MAX_FIELDS)
-				*p = ' ';	/* folded into the one before */
-		}
-		/* anywhere: libetpan may see a header where we see none */
-		if (is_content_type(p, n) && content_type_line(&ns, p, end) &&
-		    in_header)
-			next_header = 1;
+		/* a line kept moves down over those dropped: w never passes p */
+		n += eol < end;
+		if (w != p)
+			memmove(w, p, n);
+		w += n;
 	}
 	nest_pop_above(&ns, -1);
 	free(ns.boundary);
-	return keep;
+	return (size_t)(w - buf);
 }
 
 /* The lowercase "type/subtype" of a libetpan content type. */

@@ -47,12 +47,15 @@ char	*mime_header_decode(const char *s, size_t n, int *budget);
 /*
  * Make a whole message (LF line ends) safe to hand to libetpan, whose
  * parse recurses once per nesting level and keeps every part and field
- * in memory. In place, same length: Content-Type fields that would
- * nest multiparts or messages deeper than max_depth are defused (their
- * type renamed, so the part stays opaque), header blocks keep at most
- * MIME_MAX_FIELDS fields (the rest is folded into the last). Returns
- * how much of buf to parse: parts after the first MIME_MAX_PARTS are
- * cut off. Linear in len whatever the input.
+ * in memory. In place: Content-Type fields that would nest multiparts
+ * or messages deeper than max_depth are defused (their type renamed,
+ * so the part stays opaque), header blocks keep at most MIME_MAX_FIELDS
+ * fields (the rest is folded into the last), and the body of a part of
+ * a discrete type other than text (image, audio, video, application
+ * ...) is dropped: no text is read from it, and libetpan would scan
+ * every byte of it for boundaries. Returns how much of buf is left to
+ * parse: parts after the first MIME_MAX_PARTS are cut off. Linear in
+ * len whatever the input.
  */
 #define MIME_MAX_FIELDS	1000
 #define MIME_MAX_PARTS	1000

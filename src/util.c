@@ -174,6 +174,12 @@ buf_addc(struct buf *b, int c)
 {
 	char ch = (char)c;
 
+	/* a byte at a time is how decoders write: room is the common case */
+	if (b->len + 2 <= b->cap) {
+		b->s[b->len++] = ch;
+		b->s[b->len] = '\0';
+		return;
+	}
 	buf_add(b, &ch, 1);
 }
 

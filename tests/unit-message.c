@@ -190,6 +190,41 @@ test_multipart(void)
 	message_free(m);
 }
 
+/*
+ * The bodies of images and PDFs are dropped before libetpan parses
+ * (mime_defuse): the parts around them read as before, and what such a
+ * body holds, header-like lines included, is never text.
+ */
+static void
+test_opaque_parts(void)
+{
+	static const char msg[] =
+	    "From: a@example.com\nTo: sales@example.com\nSubject: x\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=\"outer\"\n\n"
+	    "preamble\n"
+	    "--outer\n"
+	    "Content-Type: application/pdf\n\n"
+	    "%PDF-1.4\nContent-Type: text/plain\n\nunsubscribe inside the pdf\n"
+	    "--outer\n"
+	    "Content-Type: image/png; name=\"a.png\"\n"
+	    "Content-Transfer-Encoding: base64\n\n"
+	    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4\n"
+	    "--outer\n"
+	    "Content-Type: text/plain; charset=utf-8\n\n"
+	    "please unsubscribe me\n"
+	    "--outer--\n";
+	struct message *m = message_parse(msg, sizeof msg - 1, &lim);
+
+	is_str(message_content_type(m), "multipart/mixed",
+	    "opaque parts: the type");
+	is_str(message_text(m), "please unsubscribe me",
+	    "opaque parts: the text part after an image and a pdf is read");
+	unlike(message_body(m), "inside the pdf",
+	    "opaque parts: a pdf's bytes are never text");
+	message_free(m);
+}
+
 static void
 test_forwarded(void)
 {
@@ -878,6 +913,7 @@ main(void)
 	test_base64_utf8();
 	test_html_only();
 	test_multipart();
+	test_opaque_parts();
 	test_forwarded();
 	test_replies();
 	test_footer();
