@@ -42,5 +42,7 @@ int	 open_store(const struct conf *c, struct store **out);
  * in its name with "-rules" appended: see rules_load). 0 or an exit code.
  */
 int	 open_rules(const struct conf *c, struct rules **out);
+/* Load them compiling every pattern now, and record that they all compile. */
+int	 check_rules(const struct conf *c, struct rules **out);
 
 #endif

@@ -183,8 +183,7 @@ cmd_check(const struct conf *c, int argc, char **argv)
 
 	if (c->config_file == NULL)
 		printf("note: no config file: the defaults are in force\n");
-	/* every pattern compiled, whatever was seen before */
-	if (rules_load(c->rules, NULL, &r) != 0)
+	if (check_rules(c, &r) != 0)
 		k.problems++;
 	rules_free(r);
 	k.problems += outbox_check_templates(c);

@@ -159,8 +159,7 @@ cmd_rules(const struct conf *c, int argc, char **argv)
 	if ((argc == 2 || (argc == 3 && strcmp(argv[2], "-v") == 0)) &&
 	    strcmp(argv[1], "check") == 0) {
 		verbose = argc == 3;
-		/* every pattern compiled, whatever was seen before */
-		if ((rc = rules_load(c->rules, NULL, &r)) == 0) {
+		if ((rc = check_rules(c, &r)) == 0) {
 			printf("%s: %zu rules, all valid\n", c->rules, rules_count(r));
 			(void)rules_unfiltered(r, note, &verbose);
 		}

@@ -152,14 +152,26 @@ open_store(const struct conf *c, struct store **out)
 	return store_open(c->database, 0, out);
 }
 
-int
-open_rules(const struct conf *c, struct rules **out)
+static int
+load_rules(const struct conf *c, int whole, struct rules **out)
 {
 	char *seen = xasprintf("%s-rules", c->database);
-	int rc = rules_load(c->rules, seen, out);
+	int rc = rules_load(c->rules, seen, whole, out);
 
 	free(seen);
 	return rc;
+}
+
+int
+open_rules(const struct conf *c, struct rules **out)
+{
+	return load_rules(c, 0, out);
+}
+
+int
+check_rules(const struct conf *c, struct rules **out)
+{
+	return load_rules(c, 1, out);
 }
 
 /*

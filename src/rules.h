@@ -25,13 +25,15 @@ struct rules;
  * that compiled whole: when it names these files, and is ours and
  * writable by no one else, a pattern is compiled when first matched;
  * otherwise every pattern is compiled now and, if all compile, seen is
- * written. With seen NULL every pattern is compiled now (`rules check`).
+ * written. With whole set, or seen NULL, every pattern is compiled now
+ * (`rules check`), and seen, if given, written when all compile.
  *
  * Returns 0 and sets *out (caller owns it, rules_free), or an exit
  * code: EX_DATAERR for a bad rule or a duplicate id, EX_NOINPUT when
  * dir cannot be read, EX_CONFIG when it holds no .rules file.
  */
-int		 rules_load(const char *dir, const char *seen, struct rules **out);
+int		 rules_load(const char *dir, const char *seen, int whole,
+		    struct rules **out);
 /* Accepts NULL. */
 void		 rules_free(struct rules *r);
 size_t		 rules_count(const struct rules *r);

@@ -1170,7 +1170,7 @@ out:
 }
 
 int
-rules_load(const char *dir, const char *seen, struct rules **out)
+rules_load(const char *dir, const char *seen, int whole, struct rules **out)
 {
 	struct dirent **names = NULL;
 	struct rules *rs = xcalloc(1, sizeof *rs);
@@ -1204,7 +1204,7 @@ rules_load(const char *dir, const char *seen, struct rules **out)
 	}
 	if (rc == 0) {
 		identity(base, texts, n, hex);
-		rs->lazy = seen != NULL && seen_says(seen, hex);
+		rs->lazy = !whole && seen != NULL && seen_says(seen, hex);
 	}
 	for (int i = 0; i < n; i++)
 		if (base[i] != NULL && load_file(rs, base[i], &texts[i]) != 0 &&

@@ -209,6 +209,10 @@ like "$(cat "$T/out")" "winner: stop-all" "a pattern compiled when first matched
 printf 'broken  optout-all  body  /(unclosed/\n' >> "$T/seen/50-en.rules"
 exits 65 "a changed file with a bad pattern is checked whole again" mo --rules "$T/seen" rules explain "$T/msg.eml"
 like "$(cat "$T/err")" "50-en.rules:4: bad pattern:" "and its error names file and line"
+rm -f "$T/db/mailopt.db-rules"
+sed -i '/^broken/d' "$T/seen/50-en.rules"
+exits 0 "rules check" mo --rules "$T/seen" rules check
+is "$(stat -c %a "$T/db/mailopt.db-rules" 2>/dev/null)" "600" "rules check records that the files compile whole"
 
 # --- lang picks the confirmation's template --------------------------------
 mailconf

@@ -22,7 +22,7 @@ testlim(struct rules **r)
 	struct message_limits l = { 20, 1024 * 1024, NULL, NULL };
 
 	*r = NULL;
-	if (rules_load(dir, NULL, r) != 0)
+	if (rules_load(dir, NULL, 1, r) != 0)
 		printf("Bail out! cannot load %s\n", dir);
 	free(dir);
 	l.strip = rules_strip(*r);

@@ -70,7 +70,7 @@ load(const char *rel, struct rules **r, char **err)
 		exit(99);
 	}
 	dup2(fileno(tmp), STDERR_FILENO);
-	rc = rules_load(dir, NULL, r);
+	rc = rules_load(dir, NULL, 1, r);
 	fflush(stderr);
 	dup2(saved, STDERR_FILENO);
 	close(saved);

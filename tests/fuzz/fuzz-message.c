@@ -26,7 +26,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	if (rules_load(dir ? dir : FUZZ_RULES_DIR, NULL, &rules) != 0)
+	if (rules_load(dir ? dir : FUZZ_RULES_DIR, NULL, 1, &rules) != 0)
 		abort();
 	return 0;
 }
