@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "conf.h"
@@ -15,6 +16,7 @@
 #include "maildir.h"
 #include "outbox.h"
 #include "process.h"
+#include "progress.h"
 #include "rules.h"
 #include "store.h"
 #include "util.h"
@@ -30,8 +32,10 @@ struct sweep {
 	struct maildir		*md;
 	struct store		*store;
 	struct processor	*proc;
-	int			 dry, json, no_flush;
+	int			 dry, json, no_flush, quiet;
 	struct buf		 in, line;
+	struct progress		*progress;	/* NULL unless standard error is a terminal */
+	size_t			 through;	/* messages read so far, for it */
 	unsigned long		 count[OUTCOME_ERROR + 1];
 	unsigned long		 skipped;	/* names in new/ that are no regular file */
 	/* test hook: die at the n-th commit or move, to prove crash safety */
@@ -92,6 +96,8 @@ report(struct sweep *sw, const struct item *it)
 	buf_reset(&sw->line);
 	if (it->skipped) {
 		sw->skipped++;
+		if (sw->quiet)
+			return;
 		if (sw->json) {
 			buf_addc(&sw->line, '{');
 			json_kstr(&sw->line, "file", it->name, &first);
@@ -111,6 +117,8 @@ report(struct sweep *sw, const struct item *it)
 		return;
 	}
 	sw->count[r->outcome]++;
+	if (sw->quiet)
+		return;
 	if (sw->json)
 		process_result_json(r, it->name, &sw->line);
 	else {
@@ -167,6 +175,7 @@ run_batch(struct sweep *sw, struct item *items, size_t n)
 		free(base);
 		if (rc != 0)
 			goto fail;
+		progress_step(sw->progress, ++sw->through);
 	}
 	if (sw->dry) {
 		store_rollback(sw->store);
@@ -227,6 +236,9 @@ sweep_all(struct sweep *sw, char **names, size_t total)
 			}
 		} else if (brc != 0)
 			fail_items(items, n);
+		/* the report's lines may go to the same terminal */
+		if (!sw->quiet)
+			progress_clear(sw->progress);
 		for (size_t i = 0; i < n; i++) {
 			if (items[i].skipped)
 				report(sw, &items[i]);
@@ -240,7 +252,9 @@ sweep_all(struct sweep *sw, char **names, size_t total)
 			process_result_clear(&items[i].res);
 		}
 		done += n;
+		sw->through = done;
 	}
+	progress_clear(sw->progress);
 	/* what a temporary failure left unread stays in new/ for the next run */
 	sw->count[OUTCOME_ERROR] += total - done;
 	return rc;
@@ -253,6 +267,7 @@ cmd_sweep(const struct conf *c, int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "no-flush", no_argument, NULL, 'F' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sweep sw = { .conf = c };
@@ -262,14 +277,18 @@ cmd_sweep(const struct conf *c, int argc, char **argv)
 	size_t n = 0;
 	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "q", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'n': sw.dry = 1; break;
 		case 'j': sw.json = 1; break;
 		case 'F': sw.no_flush = 1; break;
+		case 'q': sw.quiet = 1; break;
 		default: return usage_error("sweep");
 		}
 	}
+	/* JSON has no summary: quiet, it would say nothing */
+	if (sw.quiet && sw.json)
+		return usage_error("sweep");
 	if (optind + 1 == argc)
 		dir = argv[optind];
 	else
@@ -285,6 +304,9 @@ cmd_sweep(const struct conf *c, int argc, char **argv)
 	    (rc = maildir_list_new(sw.md, &names, &n)) != 0)
 		goto out;
 	sw.proc = processor_new(c, sw.store, r);
+	if (!sw.quiet)
+		sw.progress = progress_new(STDERR_FILENO, "sweep", "messages",
+		    n);
 	rc = sweep_all(&sw, names, n);
 	/* what another sweep took is counted there, not here */
 	n = 0;
@@ -304,6 +326,7 @@ cmd_sweep(const struct conf *c, int argc, char **argv)
 	if (!sw.dry && !sw.no_flush)
 		outbox_flush_after(c, sw.store);
 out:
+	progress_free(sw.progress);
 	processor_free(sw.proc);
 	maildir_names_free(names);
 	store_free(sw.store);
