@@ -26,12 +26,18 @@
  * batch instead of per message, and still little to redo after a crash.
  */
 #define BATCH	200
+/*
+ * A batch also ends once the requests read for it (kept whole until
+ * their transaction) hold this many bytes.
+ */
+#define BATCH_BYTES	(16u << 20)
 
 struct sweep {
 	const struct conf	*conf;
 	struct maildir		*md;
 	struct store		*store;
 	struct processor	*proc;
+	const struct rules	*rules;
 	int			 dry, json, no_flush, quiet;
 	struct buf		 in, line;
 	struct progress		*progress;	/* NULL unless standard error is a terminal */
@@ -48,6 +54,9 @@ struct item {
 	struct process_result	 res;
 	int			 gone;	/* another sweep took the file first */
 	int			 skipped; /* not a regular file: left alone, unread */
+	/* read and classified outside the transaction; raw kept for a request */
+	struct classified	*cl;
+	struct buf		 raw;
 };
 
 static void
@@ -142,40 +151,87 @@ report(struct sweep *sw, const struct item *it)
 	printf("%s\n", buf_str(&sw->line));
 }
 
+/* Forget what was read and decided of it, to read it again. */
+static void
+item_reset(struct item *it)
+{
+	classified_free(it->cl);
+	it->cl = NULL;
+	buf_free(&it->raw);
+	process_result_clear(&it->res);
+	it->gone = it->skipped = 0;
+}
+
 /*
- * Process items[0..n) in one transaction, commit, then move the files.
- * Returns 0, or an exit code when the batch could not be committed
- * (then nothing of it was moved).
+ * Read the message of it and classify it, outside any transaction: the
+ * parse and the rules take nearly all of a message's time, and while a
+ * sweep held the write lock for them every deliver beside it waited.
+ * Returns 0 or an exit code of maildir_read.
  */
 static int
-run_batch(struct sweep *sw, struct item *items, size_t n)
+read_item(struct sweep *sw, struct item *it)
 {
 	int rc, over;
-	const char *folder, *flags;
-	char *base;
 
+	rc = maildir_read(sw->md, it->name, sw->conf->max_message_size,
+	    &sw->in, &over);
+	if (rc == EX_NOINPUT || rc == EX_DATAERR) {
+		it->gone = rc == EX_NOINPUT;
+		it->skipped = rc == EX_DATAERR;
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	it->cl = process_classify(sw->conf, sw->rules, buf_str(&sw->in),
+	    sw->in.len, over, &it->res);
+	/*
+	 * What is no request touches no store and is done with: only a
+	 * request is kept, parsed and whole, until its transaction.
+	 */
+	if (classified_is_request(it->cl))
+		buf_add(&it->raw, sw->in.s, sw->in.len);
+	else {
+		classified_free(it->cl);
+		it->cl = NULL;
+	}
+	progress_step(sw->progress, ++sw->through);
+	return 0;
+}
+
+/*
+ * Read and classify items[0..n), then record them in one transaction,
+ * commit, and move the files. *taken is how many were: fewer than n
+ * when the requests read fill BATCH_BYTES. Returns 0, or an exit code
+ * when the batch could not be committed (then nothing of it was moved).
+ */
+static int
+run_batch(struct sweep *sw, struct item *items, size_t n, size_t *taken)
+{
+	const char *folder, *flags;
+	size_t kept = 0, i;
+	char *base;
+	int rc;
+
+	for (i = 0; i < n && kept < BATCH_BYTES; i++) {
+		if ((rc = read_item(sw, &items[i])) != 0) {
+			*taken = i + 1;
+			return rc;
+		}
+		kept += items[i].raw.len;
+	}
+	*taken = n = i;
 	if ((rc = store_begin(sw->store)) != 0)
 		return rc;
-	for (size_t i = 0; i < n; i++) {
-		struct process_result *r = &items[i].res;
-
-		rc = maildir_read(sw->md, items[i].name, sw->conf->max_message_size,
-		    &sw->in, &over);
-		if (rc == EX_NOINPUT || rc == EX_DATAERR) {
-			items[i].gone = rc == EX_NOINPUT;
-			items[i].skipped = rc == EX_DATAERR;
-			rc = 0;
-			continue;
-		}
-		if (rc != 0)
-			goto fail;
+	for (i = 0; i < n; i++) {
+		if (items[i].cl == NULL)
+			continue;	/* no request, gone or skipped */
 		base = maildir_basename(items[i].name);
-		rc = processor_run(sw->proc, buf_str(&sw->in), sw->in.len, over,
-		    base, r);
+		rc = processor_apply(sw->proc, items[i].cl,
+		    buf_str(&items[i].raw), items[i].raw.len, base,
+		    &items[i].res);
 		free(base);
 		if (rc != 0)
 			goto fail;
-		progress_step(sw->progress, ++sw->through);
 	}
 	if (sw->dry) {
 		store_rollback(sw->store);
@@ -184,7 +240,7 @@ run_batch(struct sweep *sw, struct item *items, size_t n)
 	if ((rc = store_commit(sw->store)) != 0)
 		return rc;
 	test_hook(sw, "commit", &sw->commits);
-	for (size_t i = 0; i < n; i++) {
+	for (i = 0; i < n; i++) {
 		if (items[i].gone || items[i].skipped)
 			continue;
 		if (!destination(sw, items[i].res.outcome, &folder, &flags))
@@ -217,21 +273,23 @@ static int
 sweep_all(struct sweep *sw, char **names, size_t total)
 {
 	struct item items[BATCH];
-	size_t done = 0, n;
+	size_t done = 0, n, taken, one;
 	int rc = 0, brc;
 
+	memset(items, 0, sizeof items);
 	while (done < total && rc != EX_TEMPFAIL) {
 		n = total - done < BATCH ? total - done : BATCH;
-		memset(items, 0, sizeof items);
 		for (size_t i = 0; i < n; i++)
 			items[i].name = names[done + i];
-		brc = run_batch(sw, items, n);
+		brc = run_batch(sw, items, n, &taken);
+		n = taken;
 		if (brc != 0 && brc != EX_TEMPFAIL && n > 1) {
 			/* one message spoiled the batch: redo it a message at a time */
 			brc = 0;
+			sw->through = done;
 			for (size_t i = 0; i < n && brc != EX_TEMPFAIL; i++) {
-				process_result_clear(&items[i].res);
-				if ((brc = run_batch(sw, &items[i], 1)) != 0)
+				item_reset(&items[i]);
+				if ((brc = run_batch(sw, &items[i], 1, &one)) != 0)
 					fail_items(&items[i], brc == EX_TEMPFAIL ? n - i : 1);
 			}
 		} else if (brc != 0)
@@ -249,7 +307,7 @@ sweep_all(struct sweep *sw, char **names, size_t total)
 				if (items[i].res.outcome == OUTCOME_ERROR)
 					rc = EX_TEMPFAIL;
 			}
-			process_result_clear(&items[i].res);
+			item_reset(&items[i]);
 		}
 		done += n;
 		sw->through = done;
@@ -304,6 +362,7 @@ cmd_sweep(const struct conf *c, int argc, char **argv)
 	    (rc = maildir_list_new(sw.md, &names, &n)) != 0)
 		goto out;
 	sw.proc = processor_new(c, sw.store, r);
+	sw.rules = r;
 	if (!sw.quiet)
 		sw.progress = progress_new(STDERR_FILENO, "sweep", "messages",
 		    n);
