@@ -589,6 +589,12 @@ defuse_field(char *s, size_t n)
 /* Open multiparts (and messages, boundary NULL), outermost first. */
 struct nest {
 	char	**boundary;
+	/*
+	 * Per level: its boundary is surely libetpan's, taken from the
+	 * first Content-Type of a header block libetpan surely reads as
+	 * one (see mime_defuse); only then are its parts' bodies dropped.
+	 */
+	char	 *sure;
 	int	  depth;
 	int	  max;
 };
@@ -612,6 +618,24 @@ nest_match(const struct nest *ns, const char *s, size_t n)
 			return k;
 	}
 	return -1;
+}
+
+/*
+ * Whether the line s[0..n) is a delimiter of boundary b exactly as RFC
+ * 2046 writes one and libetpan reads it: "--", the boundary, perhaps
+ * blanks, nothing else (a close delimiter, "--b--", is none).
+ */
+static int
+strict_delimiter(const char *b, const char *s, size_t n)
+{
+	size_t k = strlen(b);
+
+	if (n < k + 2 || memcmp(s + 2, b, k) != 0)
+		return 0;
+	for (k += 2; k < n; k++)
+		if (s[k] != ' ' && s[k] != '\t')
+			return 0;
+	return 1;
 }
 
 static void
@@ -674,7 +698,7 @@ empty_params(char *s, size_t n)
  * sets *opaque as composite_levels does.
  */
 static int
-content_type_line(struct nest *ns, char *p, char *end, int *opaque)
+content_type_line(struct nest *ns, char *p, char *end, int sure, int *opaque)
 {
 	char *fe = field_end(p, end), *colon, *b = NULL;
 	int levels, message;
@@ -694,8 +718,11 @@ content_type_line(struct nest *ns, char *p, char *end, int *opaque)
 		return 0;
 	}
 	/* a digest's implicit message outlives each of its parts */
-	if (levels == 2)
+	if (levels == 2) {
+		ns->sure[ns->depth] = 0;
 		ns->boundary[ns->depth++] = NULL;
+	}
+	ns->sure[ns->depth] = (char)sure;
 	ns->boundary[ns->depth++] = b;
 	return message;
 }
@@ -728,40 +755,55 @@ is_content_type(const char *p, size_t n)
 size_t
 mime_defuse(char *buf, size_t len, int max_depth)
 {
-	struct nest ns = { NULL, 0, max_depth > 0 ? max_depth : 0 };
+	struct nest ns = { NULL, NULL, 0, max_depth > 0 ? max_depth : 0 };
 	char *p = buf, *end = buf + len, *eol, *w = buf;
 	size_t nparts = 0, nfields = 0, n;
 	int in_header = 1, next_header = 0, k, message, opaque;
 	/*
-	 * The Content-Type fields of the header block being read: one
-	 * names a discrete type other than text, none names another; and
-	 * whether the lines read are the body of such a part.
+	 * Dropping a body must never hide what libetpan reads as text, so
+	 * it needs certainty where defusing needs only caution. The header
+	 * block being read is sure when it is the message's own, or starts
+	 * right after a strict delimiter (not after another delimiter line)
+	 * of a sure level; its first Content-Type is the one libetpan
+	 * takes. The body of a part whose first Content-Type is a discrete
+	 * type other than text is then dropped, up to the next line that
+	 * may be a boundary of any level.
 	 */
-	int opaque_seen = 0, other_seen = 0, skip = 0;
+	int sure = 1, first = 1, drop_type = 0, skip = 0, after_delim = 0;
 
 	ns.boundary = xcalloc((size_t)ns.max + 2, sizeof *ns.boundary);
+	ns.sure = xcalloc((size_t)ns.max + 2, 1);
 	for (; p < end; p = eol + 1) {
 		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			eol = end;
 		n = (size_t)(eol - p);
 		if ((k = nest_match(&ns, p, n)) >= 0) {
+			sure = ns.sure[k] && !after_delim &&
+			    strict_delimiter(ns.boundary[k], p, n);
 			nest_pop_above(&ns, k);
 			if (++nparts > MIME_MAX_PARTS)
 				break;
 			in_header = 1;
 			next_header = 0;
 			nfields = 0;
-			opaque_seen = other_seen = skip = 0;
+			first = 1;
+			drop_type = skip = 0;
+			after_delim = 1;
 		} else if (skip)
 			continue;	/* dropped */
 		else if (in_header && n == 0) {
 			/* no rule reads an image or a PDF: libetpan need not scan it */
-			skip = !next_header && opaque_seen && !other_seen;
+			skip = sure && drop_type && !next_header;
 			in_header = next_header;
 			next_header = 0;
 			nfields = 0;
-			opaque_seen = other_seen = 0;
+			/* an attached message's header: left whole */
+			sure = 0;
+			first = 1;
+			drop_type = 0;
+			after_delim = 0;
 		} else {
+			after_delim = 0;
 			if (in_header && *p != ' ' && *p != '\t') {
 				if (!is_field_line(p, n))
 					in_header = 0;	/* as libetpan ends it */
@@ -770,12 +812,15 @@ mime_defuse(char *buf, size_t len, int max_depth)
 			}
 			/* anywhere: libetpan may see a header where we see none */
 			if (is_content_type(p, n)) {
+				int decides = in_header && sure && first;
+
 				message = content_type_line(&ns, p, end,
-				    &opaque);
+				    decides, &opaque);
 				if (in_header) {
 					next_header |= message;
-					opaque_seen |= opaque;
-					other_seen |= !opaque;
+					if (decides)
+						drop_type = opaque;
+					first = 0;
 				}
 			}
 		}
@@ -787,6 +832,7 @@ mime_defuse(char *buf, size_t len, int max_depth)
 	}
 	nest_pop_above(&ns, -1);
 	free(ns.boundary);
+	free(ns.sure);
 	return (size_t)(w - buf);
 }
 

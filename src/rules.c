@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "langid.h"
 #include "message.h"
@@ -115,22 +116,34 @@ warm(const struct rules *r, pcre2_code *re, unsigned *runs)
 }
 
 /*
- * The pattern pat[0..len) compiled into *re, when the rules were loaded
- * lazily and this is its first match. The files were seen to compile
- * whole, so a failure is a lack of memory: the rule then does not
- * match, as when a match runs out of its limits. Returns 0 or
- * PCRE2_ERROR_NOMEMORY.
+ * The pattern of rule ru at pat[0..len) compiled into *re, when the
+ * rules were loaded lazily and this is its first match. The files were
+ * seen to compile whole, so a failure is a lack of memory, or a record
+ * that lies: then the rule does not match, as when a match runs out of
+ * its limits, the error is reported, and the record is removed so that
+ * the next load compiles every pattern and stops at the bad one.
+ * Returns 0 or a PCRE2 error code.
  */
 static int
-compiled(pcre2_code **re, const char *pat, size_t len, uint32_t opts)
+compiled(const struct rules *r, struct rule *ru, pcre2_code **re,
+    const char *pat, size_t len)
 {
+	PCRE2_UCHAR msg[256];
 	PCRE2_SIZE off;
 	int err;
 
-	if (*re == NULL && (*re = pcre2_compile((PCRE2_SPTR)pat, len, opts,
-	    &err, &off, NULL)) == NULL)
+	if (ru->broken)
 		return PCRE2_ERROR_NOMEMORY;
-	return 0;
+	if (*re != NULL || (*re = pcre2_compile((PCRE2_SPTR)pat, len,
+	    ru->opts, &err, &off, NULL)) != NULL)
+		return 0;
+	ru->broken = 1;		/* said once */
+	pcre2_get_error_message(err, msg, sizeof msg);
+	mo_warn("%s:%d: rule %s: bad pattern: %s", ru->file, ru->line, ru->id,
+	    (char *)msg);
+	if (r->seen != NULL)
+		(void)unlink(r->seen);
+	return PCRE2_ERROR_NOMEMORY;
 }
 
 /* The trigrams of field which (0 subject, 1 body) with text x, summed up once a message. */
@@ -186,8 +199,8 @@ match(const struct rules *r, struct rule *ru, int which,
 	int rc, best = PCRE2_ERROR_NOMATCH;
 
 	if (!ru->split) {
-		if ((rc = compiled(&ru->re, ru->pattern, strlen(ru->pattern),
-		    ru->opts)) != 0)
+		if ((rc = compiled(r, ru, &ru->re, ru->pattern,
+		    strlen(ru->pattern))) != 0)
 			return rc;
 		warm(r, ru->re, &ru->runs);
 		rc = pcre2_match(ru->re, (PCRE2_SPTR)t->s, t->len, 0, 0,
@@ -201,8 +214,8 @@ match(const struct rules *r, struct rule *ru, int which,
 
 		if (which >= 0 && !may_match(r, b->need, which, t))
 			continue;
-		if ((rc = compiled(&b->re, ru->pattern + b->off, b->len,
-		    ru->opts)) != 0) {
+		if ((rc = compiled(r, ru, &b->re, ru->pattern + b->off,
+		    b->len)) != 0) {
 			if (best < 0)
 				best = rc;
 			continue;

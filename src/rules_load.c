@@ -106,6 +106,7 @@ rules_free(struct rules *r)
 	}
 	free(r->files);
 	free(r->langs);
+	free(r->seen);
 	for (int i = 0; i < r->nlang; i++)
 		free(r->lang[i]);
 	free(r->lang);
@@ -299,6 +300,9 @@ groups_balanced(const char *s, size_t n, int *bar)
 				return 0;
 			s = e + 1;
 		} else if (s[0] == '\\') {
+			/* \cX takes any character as X, a parenthesis too */
+			if (s + 1 < end && s[1] == 'c')
+				s++;
 			if (++s == end)
 				return 0;
 		} else if (*s == '[') {
@@ -1105,8 +1109,15 @@ identity(char *const *names, const struct buf *texts, int n, char hex[65])
 	struct buf all = { 0 };
 	char ver[64] = "";
 
+	uint32_t link = 0, parens = 0, unicode = 0;
+
+	/* what decides whether a pattern compiles: the version and its build */
 	(void)pcre2_config(PCRE2_CONFIG_VERSION, ver);
-	buf_printf(&all, "mailopt %s pcre2 %s", PACKAGE_VERSION, ver);
+	(void)pcre2_config(PCRE2_CONFIG_LINKSIZE, &link);
+	(void)pcre2_config(PCRE2_CONFIG_PARENSLIMIT, &parens);
+	(void)pcre2_config(PCRE2_CONFIG_UNICODE, &unicode);
+	buf_printf(&all, "mailopt %s pcre2 %s link %u parens %u unicode %u",
+	    PACKAGE_VERSION, ver, link, parens, unicode);
 	for (int i = 0; i < n; i++) {
 		buf_printf(&all, "%c%s%c%zu%c", '\0', names[i], '\0',
 		    texts[i].len, '\0');
@@ -1198,13 +1209,16 @@ rules_load(const char *dir, const char *seen, int whole, struct rules **out)
 	for (int i = 0; i < n; i++) {
 		base[i] = names[i]->d_name;
 		if ((frc = read_file(dir, base[i], &texts[i])) != 0) {
-			rc = frc;
+			if (rc == 0 || rc == EX_DATAERR)
+				rc = frc;
 			base[i] = NULL;
 		}
 	}
 	if (rc == 0) {
 		identity(base, texts, n, hex);
 		rs->lazy = !whole && seen != NULL && seen_says(seen, hex);
+		if (rs->lazy)
+			rs->seen = xstrdup(seen);
 	}
 	for (int i = 0; i < n; i++)
 		if (base[i] != NULL && load_file(rs, base[i], &texts[i]) != 0 &&

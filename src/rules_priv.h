@@ -71,6 +71,8 @@ struct rule {
 	char		*need_why;	/* why need is NULL (subject/body rules) */
 	/* times re has run, up to JIT-compiling it (rules.c) */
 	unsigned	 runs;
+	/* a pattern of it did not compile when first matched: it never matches */
+	int		 broken;
 	/* the pattern with a mark per branch, made for `rules explain` only */
 	pcre2_code	*marked;
 };
@@ -113,6 +115,7 @@ struct rules {
 	 * never are. Else all were compiled as they were read.
 	 */
 	int		 lazy;
+	char		*seen;		/* the record that said so, when lazy */
 };
 
 /* The compile options every rule has, before its flags. */

@@ -215,6 +215,11 @@ like "$(cat "$T/err")" "50-en.rules:4: bad pattern:" "and its error names file a
 rm -f "$T/db/mailopt.db-rules"
 sed -i '/^broken/d' "$T/seen/50-en.rules"
 exits 0 "rules check" mo --rules "$T/seen" rules check
+# a group may run across branch lines, its parentheses hidden in \cX
+# escapes: such a rule is matched whole, as it always was
+printf 'lang en\n\nacross  optout-all  body  /(foo\\c)\n    | \\c()bar/\n' > "$T/seen/60-x.rules"
+exits 0 "a group across branches, with \\c) in it, loads" mo --rules "$T/seen" rules check
+rm -f "$T/seen/60-x.rules"
 is "$(stat -c %a "$T/db/mailopt.db-rules" 2>/dev/null)" "600" "rules check records that the files compile whole"
 
 # --- lang picks the confirmation's template --------------------------------

@@ -223,6 +223,34 @@ test_opaque_parts(void)
 	unlike(message_body(m), "inside the pdf",
 	    "opaque parts: a pdf's bytes are never text");
 	message_free(m);
+
+	/*
+	 * Only what libetpan surely reads as an opaque part is dropped:
+	 * not a pasted mail in a plain text, nor a part after a line that
+	 * merely starts with the boundary.
+	 */
+	static const char pasted[] =
+	    "From: a@example.com\nTo: sales@example.com\nSubject: x\n\n"
+	    "Here is the raw mail you sent me:\n"
+	    "Content-Type: multipart/mixed; boundary=\"Z\"\n\n"
+	    "--Z\nContent-Type: application/pdf\n\nJVBERi0xLjQK\n\n"
+	    "Anyway: stop mailing me.\n";
+	m = message_parse(pasted, sizeof pasted - 1, &lim);
+	like(message_text(m), "stop mailing me",
+	    "opaque parts: a mail pasted into a plain text is all text");
+	message_free(m);
+
+	static const char prefix[] =
+	    "From: a@example.com\nTo: sales@example.com\nSubject: x\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=\"A\"\n\n"
+	    "--A\nContent-Type: text/plain\n\nHello\n"
+	    "--Axyz\nContent-Type: image/png\n\nplease unsubscribe me\n"
+	    "--A--\n";
+	m = message_parse(prefix, sizeof prefix - 1, &lim);
+	like(message_text(m), "please unsubscribe me",
+	    "opaque parts: after \"--Axyz\", which is no delimiter of A, nothing is dropped");
+	message_free(m);
 }
 
 static void
