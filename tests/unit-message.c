@@ -190,6 +190,16 @@ test_multipart(void)
 	message_free(m);
 }
 
+/* The text read from the message msg contains needle. */
+static void
+text_has(const char *msg, const char *needle, const char *what)
+{
+	struct message *m = message_parse(msg, strlen(msg), &lim);
+
+	like(message_text(m), needle, what);
+	message_free(m);
+}
+
 /*
  * The bodies of images and PDFs are dropped before libetpan parses
  * (mime_defuse): the parts around them read as before, and what such a
@@ -229,28 +239,19 @@ test_opaque_parts(void)
 	 * not a pasted mail in a plain text, nor a part after a line that
 	 * merely starts with the boundary.
 	 */
-	static const char pasted[] =
-	    "From: a@example.com\nTo: sales@example.com\nSubject: x\n\n"
+	text_has("From: a@example.com\nTo: sales@example.com\nSubject: x\n\n"
 	    "Here is the raw mail you sent me:\n"
 	    "Content-Type: multipart/mixed; boundary=\"Z\"\n\n"
 	    "--Z\nContent-Type: application/pdf\n\nJVBERi0xLjQK\n\n"
-	    "Anyway: stop mailing me.\n";
-	m = message_parse(pasted, sizeof pasted - 1, &lim);
-	like(message_text(m), "stop mailing me",
+	    "Anyway: stop mailing me.\n", "stop mailing me",
 	    "opaque parts: a mail pasted into a plain text is all text");
-	message_free(m);
-
-	static const char prefix[] =
-	    "From: a@example.com\nTo: sales@example.com\nSubject: x\n"
+	text_has("From: a@example.com\nTo: sales@example.com\nSubject: x\n"
 	    "MIME-Version: 1.0\n"
 	    "Content-Type: multipart/mixed; boundary=\"A\"\n\n"
 	    "--A\nContent-Type: text/plain\n\nHello\n"
 	    "--Axyz\nContent-Type: image/png\n\nplease unsubscribe me\n"
-	    "--A--\n";
-	m = message_parse(prefix, sizeof prefix - 1, &lim);
-	like(message_text(m), "please unsubscribe me",
+	    "--A--\n", "please unsubscribe me",
 	    "opaque parts: after \"--Axyz\", which is no delimiter of A, nothing is dropped");
-	message_free(m);
 }
 
 static void
