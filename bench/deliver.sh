@@ -13,12 +13,8 @@ set -eu
 
 runs=${1:-50}
 top=$(cd "$(dirname "$0")/.." && pwd)
-mailopt=${MAILOPT:-$top/_build/mailopt}
 procmail=${PROCMAIL:-/usr/bin/procmail}
-work=$(mktemp -d "${TMPDIR:-/tmp}/mailopt-bench.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-
-[ -x "$mailopt" ] || { echo "bench: build mailopt first ($mailopt)" >&2; exit 66; }
+. "$top/bench/lib.sh"
 [ -x "$procmail" ] || { echo "bench: no procmail at $procmail" >&2; exit 69; }
 
 cat > "$work/mailopt.conf" <<CONF

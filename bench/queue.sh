@@ -14,12 +14,7 @@ set -eu
 small=${1:-10000}
 large=${2:-1000000}
 top=$(cd "$(dirname "$0")/.." && pwd)
-mailopt=${MAILOPT:-$top/_build/mailopt}
-gen=${GEN:-$top/../shared/bench/gen-maildir}
-work=$(mktemp -d "${TMPDIR:-/tmp}/mailopt-bench.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-
-[ -x "$mailopt" ] || { echo "bench: build mailopt first ($mailopt)" >&2; exit 66; }
+. "$top/bench/lib.sh"
 
 # secs CMD...: the elapsed seconds of CMD (its output discarded)
 secs() {

@@ -10,12 +10,7 @@ set -eu
 n=${1:-20000}
 p=${2:-5000}
 top=$(cd "$(dirname "$0")/.." && pwd)
-mailopt=${MAILOPT:-$top/_build/mailopt}
-gen=${GEN:-$top/../shared/bench/gen-maildir}
-work=$(mktemp -d "${TMPDIR:-/tmp}/mailopt-bench.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-
-[ -x "$mailopt" ] || { echo "bench: build mailopt first ($mailopt)" >&2; exit 66; }
+. "$top/bench/lib.sh"
 cc -O2 -o "$work/readmove" "$top/bench/readmove.c"
 
 echo "bench: generating $n messages, $p profiles"
