@@ -295,8 +295,7 @@ sweep_all(struct sweep *sw, char **names, size_t total)
 		} else if (brc != 0)
 			fail_items(items, n);
 		/* the report's lines may go to the same terminal */
-		if (!sw->quiet)
-			progress_clear(sw->progress);
+		progress_clear(sw->progress);
 		for (size_t i = 0; i < n; i++) {
 			if (items[i].skipped)
 				report(sw, &items[i]);

@@ -1084,7 +1084,6 @@ make_strip(struct rules *rs)
 {
 	const char *alt[STRIP_KINDS];
 	char why[300];
-
 	int rc = 0;
 
 	for (int k = 0; k < STRIP_KINDS; k++)
@@ -1108,7 +1107,6 @@ identity(char *const *names, const struct buf *texts, int n, char hex[65])
 {
 	struct buf all = { 0 };
 	char ver[64] = "";
-
 	uint32_t link = 0, parens = 0, unicode = 0;
 
 	/* what decides whether a pattern compiles: the version and its build */
@@ -1165,18 +1163,14 @@ static void
 seen_write(const char *seen, const char *hex)
 {
 	char *tmp = xasprintf("%s.XXXXXX", seen), line[128];
-	int fd, n;
+	int fd, n, bad;
 
-	if ((fd = mkstemp(tmp)) == -1)
-		goto out;
-	n = snprintf(line, sizeof line, "%s%s\n", SEEN_TAG, hex);
-	if (write_all(fd, line, (size_t)n) == -1 || close(fd) == -1 ||
-	    rename(tmp, seen) == -1)
-		(void)unlink(tmp);
-	fd = -1;
-out:
-	if (fd != -1)
-		close(fd);
+	if ((fd = mkstemp(tmp)) != -1) {
+		n = snprintf(line, sizeof line, "%s%s\n", SEEN_TAG, hex);
+		bad = write_all(fd, line, (size_t)n) == -1;
+		if (close(fd) == -1 || bad || rename(tmp, seen) == -1)
+			(void)unlink(tmp);
+	}
 	free(tmp);
 }
 
