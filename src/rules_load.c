@@ -1241,8 +1241,7 @@ rules_load(const char *dir, const char *seen, int whole, struct rules **out)
 	rs->sum[0] = textsum_new();
 	rs->sum[1] = textsum_new();
 	rs->prefilter = 1;
-	/* memory checkers cannot follow JIT code and report it falsely */
-	rs->nojit = getenv("MAILOPT_NO_JIT") != NULL;
+	rs->nojit = !mo_jit_allowed();
 	if (seen != NULL && !rs->lazy)
 		seen_write(seen, hex);
 	*out = rs;

@@ -21,6 +21,11 @@
 #define OUTLOOK_SPAN	4
 /* Patterns see at most this much of a line: markers are short. */
 #define MATCH_MAX	4096
+/*
+ * The markers are tried on most lines of every text: JIT-compiling them
+ * pays for itself within a few texts, but not in a `deliver` of one.
+ */
+#define JIT_AFTER	4
 
 #define FLAGS	(PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | \
 		 PCRE2_MATCH_INVALID_UTF)
@@ -55,6 +60,8 @@ struct strip {
 	char		*footer_src;
 	pcre2_match_context *mctx;
 	pcre2_match_data *md;
+	unsigned	 texts;		/* stripped, up to JIT_AFTER */
+	int		 jit;		/* mo_jit_allowed */
 };
 
 static pcre2_code *
@@ -109,6 +116,7 @@ strip_new(const char *const alt[STRIP_KINDS], char *why, size_t whylen)
 	/* a footer pattern from the config must not stall a sweep */
 	pcre2_set_match_limit(st->mctx, 100000);
 	pcre2_set_heap_limit(st->mctx, 1024);
+	st->jit = mo_jit_allowed();
 	return st;
 fail:
 	strip_free(st);
@@ -323,6 +331,13 @@ strip_text(struct strip *st, const char *text, const char *footer)
 	l = split_lines(text, &nl);
 	if (st != NULL)
 		fre = footer_re(st, footer);
+	if (st != NULL && st->jit && st->texts < JIT_AFTER &&
+	    ++st->texts == JIT_AFTER)
+		/* without JIT (no executable memory) the interpreter still works */
+		for (int k = 0; k < STRIP_KINDS; k++)
+			if (st->re[k] != NULL)
+				(void)pcre2_jit_compile(st->re[k],
+				    PCRE2_JIT_COMPLETE);
 	for (i = 0; i < nl; i++) {
 		size_t span = quote_attribution(st ? st : &none, l, i, nl);
 

@@ -481,6 +481,12 @@ buf_add_cescaped(struct buf *b, const char *s)
 	}
 }
 
+int
+mo_jit_allowed(void)
+{
+	return getenv("MAILOPT_NO_JIT") == NULL;
+}
+
 time_t
 mo_now(void)
 {

@@ -125,6 +125,13 @@ const char *iso_time(int64_t t, char out[32]);
  */
 int	 iso_parse(const char *s, int64_t *t);
 
+/*
+ * Whether PCRE2 patterns may be JIT-compiled: not when MAILOPT_NO_JIT
+ * is set, as memory checkers cannot follow JIT code and report it
+ * falsely.
+ */
+int	 mo_jit_allowed(void);
+
 /* Lowercase hex SHA-256 of data, into out (65 bytes). */
 void	 sha256_hex(const void *data, size_t len, char out[65]);
 
