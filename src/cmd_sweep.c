@@ -1,7 +1,11 @@
 /* cmd_sweep.c — `sweep`: every message in a Maildir's new/, filed by its outcome. */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +18,7 @@
 #include "json.h"
 #include "log.h"
 #include "maildir.h"
+#include "mime.h"
 #include "outbox.h"
 #include "process.h"
 #include "progress.h"
@@ -32,14 +37,35 @@
  */
 #define BATCH_BYTES	(16u << 20)
 
+/* At most this many readers, whatever --jobs or the CPUs say. */
+#define JOBS_MAX	64
+
+struct item;
+
+/*
+ * One of the readers that parse and classify a batch side by side: a
+ * thread with rules of its own, as matching is not reentrant (the
+ * first reader is the sweep's own thread, with the sweep's rules).
+ */
+struct reader {
+	struct sweep		*sw;
+	struct rules		*rules;
+	struct buf		 in;
+	pthread_t		 thread;
+};
+
 struct sweep {
 	const struct conf	*conf;
 	struct maildir		*md;
 	struct store		*store;
 	struct processor	*proc;
-	const struct rules	*rules;
+	struct reader		*readers;
+	int			 jobs;
 	int			 dry, json, no_flush, quiet;
-	struct buf		 in, line;
+	struct buf		 line;
+	/* the batch being read: items handed out in order, bytes kept, items read */
+	struct item		*items;
+	size_t			 n, next, kept, read;
 	struct progress		*progress;	/* NULL unless standard error is a terminal */
 	size_t			 through;	/* messages read so far, for it */
 	unsigned long		 count[OUTCOME_ERROR + 1];
@@ -57,6 +83,7 @@ struct item {
 	/* read and classified outside the transaction; raw kept for a request */
 	struct classified	*cl;
 	struct buf		 raw;
+	int			 rc;	/* of reading it: 0 or an exit code */
 };
 
 static void
@@ -159,7 +186,7 @@ item_reset(struct item *it)
 	it->cl = NULL;
 	buf_free(&it->raw);
 	process_result_clear(&it->res);
-	it->gone = it->skipped = 0;
+	it->gone = it->skipped = it->rc = 0;
 }
 
 /*
@@ -169,12 +196,13 @@ item_reset(struct item *it)
  * Returns 0 or an exit code of maildir_read.
  */
 static int
-read_item(struct sweep *sw, struct item *it)
+read_item(struct reader *rd, struct item *it)
 {
+	struct sweep *sw = rd->sw;
 	int rc, over;
 
 	rc = maildir_read(sw->md, it->name, sw->conf->max_message_size,
-	    &sw->in, &over);
+	    &rd->in, &over);
 	if (rc == EX_NOINPUT || rc == EX_DATAERR) {
 		it->gone = rc == EX_NOINPUT;
 		it->skipped = rc == EX_DATAERR;
@@ -182,20 +210,85 @@ read_item(struct sweep *sw, struct item *it)
 	}
 	if (rc != 0)
 		return rc;
-	it->cl = process_classify(sw->conf, sw->rules, buf_str(&sw->in),
-	    sw->in.len, over, &it->res);
+	it->cl = process_classify(sw->conf, rd->rules, buf_str(&rd->in),
+	    rd->in.len, over, &it->res);
 	/*
 	 * What is no request touches no store and is done with: only a
 	 * request is kept, parsed and whole, until its transaction.
 	 */
 	if (classified_is_request(it->cl))
-		buf_add(&it->raw, sw->in.s, sw->in.len);
+		buf_add(&it->raw, rd->in.s, rd->in.len);
 	else {
 		classified_free(it->cl);
 		it->cl = NULL;
 	}
-	progress_step(sw->progress, ++sw->through);
 	return 0;
+}
+
+/*
+ * A reader's share of the batch: the next item not yet taken, until
+ * none is left or the requests read hold BATCH_BYTES. Items are taken
+ * in order, so those read are always the first ones of the batch.
+ */
+static void *
+read_share(void *arg)
+{
+	struct reader *rd = arg;
+	struct sweep *sw = rd->sw;
+	size_t i;
+
+	while (__atomic_load_n(&sw->kept, __ATOMIC_RELAXED) < BATCH_BYTES &&
+	    (i = __atomic_fetch_add(&sw->next, 1, __ATOMIC_RELAXED)) < sw->n) {
+		sw->items[i].rc = read_item(rd, &sw->items[i]);
+		__atomic_fetch_add(&sw->kept, sw->items[i].raw.len,
+		    __ATOMIC_RELAXED);
+		i = __atomic_add_fetch(&sw->read, 1, __ATOMIC_RELAXED);
+		/* the progress line is the sweep's own thread's */
+		if (rd == &sw->readers[0])
+			progress_step(sw->progress, sw->through + i);
+	}
+	if (rd != &sw->readers[0])
+		mime_thread_end();
+	return NULL;
+}
+
+/*
+ * Read and classify items[0..n) with every reader. *taken is how many
+ * were: fewer than n when the requests read fill BATCH_BYTES, or up to
+ * and with the first that could not be read, whose exit code is
+ * returned; what a reader read beyond is forgotten, to be read again.
+ */
+static int
+read_batch(struct sweep *sw, struct item *items, size_t n, size_t *taken)
+{
+	int started[JOBS_MAX] = { 0 };
+	size_t read, i;
+	int rc = 0;
+
+	sw->items = items;
+	sw->n = n;
+	sw->next = sw->kept = sw->read = 0;
+	/* a reader that cannot start leaves its share to the others */
+	for (int k = 1; k < sw->jobs && (size_t)k < n; k++)
+		started[k] = pthread_create(&sw->readers[k].thread, NULL,
+		    read_share, &sw->readers[k]) == 0;
+	read_share(&sw->readers[0]);
+	for (int k = 1; k < sw->jobs; k++)
+		if (started[k])
+			pthread_join(sw->readers[k].thread, NULL);
+	read = sw->next < n ? sw->next : n;
+	for (i = 0; i < read && items[i].rc == 0; i++)
+		;
+	if (i < read) {
+		rc = items[i].rc;
+		read = i + 1;
+	}
+	for (i = read; i < n; i++)
+		item_reset(&items[i]);
+	*taken = read;
+	sw->through += read;
+	progress_step(sw->progress, sw->through);
+	return rc;
 }
 
 /*
@@ -208,18 +301,13 @@ static int
 run_batch(struct sweep *sw, struct item *items, size_t n, size_t *taken)
 {
 	const char *folder, *flags;
-	size_t kept = 0, i;
 	char *base;
+	size_t i;
 	int rc;
 
-	for (i = 0; i < n && kept < BATCH_BYTES; i++) {
-		if ((rc = read_item(sw, &items[i])) != 0) {
-			*taken = i + 1;
-			return rc;
-		}
-		kept += items[i].raw.len;
-	}
-	*taken = n = i;
+	if ((rc = read_batch(sw, items, n, taken)) != 0)
+		return rc;
+	n = *taken;
 	if ((rc = store_begin(sw->store)) != 0)
 		return rc;
 	for (i = 0; i < n; i++) {
@@ -317,12 +405,75 @@ sweep_all(struct sweep *sw, char **names, size_t total)
 	return rc;
 }
 
+/* The CPUs this process may run on, at least 1: --jobs by default. */
+static int
+cpus(void)
+{
+	cpu_set_t set;
+	int n;
+
+	if (sched_getaffinity(0, sizeof set, &set) == 0 &&
+	    (n = CPU_COUNT(&set)) > 0)
+		return n;
+	return 1;
+}
+
+/* --jobs N: 1 to JOBS_MAX; -1 when N is none of these */
+static int
+jobs_arg(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 1 || v > JOBS_MAX)
+		return -1;
+	return (int)v;
+}
+
+/*
+ * The readers of a sweep: the first with the sweep's rules r, each
+ * other with rules of its own, loaded after r so that they find the
+ * record r's load wrote and compile lazily. Returns 0 or an exit code.
+ */
+static int
+readers_new(struct sweep *sw, struct rules *r)
+{
+	int rc;
+
+	sw->readers = xcalloc((size_t)sw->jobs, sizeof *sw->readers);
+	for (int k = 0; k < sw->jobs; k++) {
+		sw->readers[k].sw = sw;
+		if (k == 0)
+			sw->readers[k].rules = r;
+		else if ((rc = open_rules(sw->conf,
+		    &sw->readers[k].rules)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Accepts sw->readers NULL; the first reader's rules are the caller's. */
+static void
+readers_free(struct sweep *sw)
+{
+	for (int k = 0; sw->readers != NULL && k < sw->jobs; k++) {
+		if (k > 0)
+			rules_free(sw->readers[k].rules);
+		buf_free(&sw->readers[k].in);
+	}
+	free(sw->readers);
+	sw->readers = NULL;
+}
+
 int
 cmd_sweep(const struct conf *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "jobs", required_argument, NULL, 'J' },
 		{ "no-flush", no_argument, NULL, 'F' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 }
@@ -338,6 +489,10 @@ cmd_sweep(const struct conf *c, int argc, char **argv)
 		switch (ch) {
 		case 'n': sw.dry = 1; break;
 		case 'j': sw.json = 1; break;
+		case 'J':
+			if ((sw.jobs = jobs_arg(optarg)) == -1)
+				return usage_error("sweep");
+			break;
 		case 'F': sw.no_flush = 1; break;
 		case 'q': sw.quiet = 1; break;
 		default: return usage_error("sweep");
@@ -350,6 +505,8 @@ cmd_sweep(const struct conf *c, int argc, char **argv)
 		dir = argv[optind];
 	else
 		return usage_error("sweep");
+	if (sw.jobs == 0)
+		sw.jobs = cpus() < JOBS_MAX ? cpus() : JOBS_MAX;
 	if ((die = getenv("MAILOPT_TEST_DIE_AT")) != NULL && strchr(die, ':')) {
 		*strchr(die, ':') = '\0';
 		sw.die_point = die;
@@ -360,8 +517,12 @@ cmd_sweep(const struct conf *c, int argc, char **argv)
 	    (rc = open_store(c, &sw.store)) != 0 ||
 	    (rc = maildir_list_new(sw.md, &names, &n)) != 0)
 		goto out;
+	/* more readers than messages would load rules for nothing */
+	if ((size_t)sw.jobs > n)
+		sw.jobs = n > 0 ? (int)n : 1;
+	if ((rc = readers_new(&sw, r)) != 0)
+		goto out;
 	sw.proc = processor_new(c, sw.store, r);
-	sw.rules = r;
 	if (!sw.quiet)
 		sw.progress = progress_new(STDERR_FILENO, "sweep", "messages",
 		    n);
@@ -388,9 +549,9 @@ out:
 	processor_free(sw.proc);
 	maildir_names_free(names);
 	store_free(sw.store);
+	readers_free(&sw);
 	rules_free(r);
 	maildir_free(sw.md);
-	buf_free(&sw.in);
 	buf_free(&sw.line);
 	return rc;
 }

@@ -34,9 +34,10 @@ static const struct command {
 	  "    byte with an X-Mailopt-Result header on top. Exit 0; with -x, exit\n"
 	  "    75 instead of passing the message on marked as an error.\n" },
 	{ "sweep", cmd_sweep,
-	  "sweep MAILDIR [-q] [--dry-run] [--json] [--no-flush]\n"
-	  "    Process every message in MAILDIR/new and file it by its outcome.\n"
-	  "    Then send what is due in the outbox, unless --no-flush.\n" },
+	  "sweep MAILDIR [-q] [--dry-run] [--jobs N] [--json] [--no-flush]\n"
+	  "    Process every message in MAILDIR/new and file it by its outcome,\n"
+	  "    read by N threads (default: one a CPU). Then send what is due in\n"
+	  "    the outbox, unless --no-flush.\n" },
 	{ "profile", cmd_profile,
 	  "profile import FILE.csv [--dry-run]\n"
 	  "profile export [--csv | --json]\n"

@@ -209,16 +209,28 @@ charset_name(const char *label, char *tmp, size_t tmpsz)
 
 /*
  * iconv_open costs up to a quarter of a millisecond, so the last few
- * converters stay open for the life of the process, and opening one
+ * converters stay open for the life of the thread, and opening one
  * spends the caller's budget: a header naming hundreds of charsets
- * must not cost seconds.
+ * must not cost seconds. A converter has state, so each thread has
+ * its own (mime_thread_end).
  */
 #define CD_CACHE	8
-static struct {
+static _Thread_local struct {
 	char	 name[64];
 	iconv_t	 cd;
 } cds[CD_CACHE];
-static unsigned cd_next;
+static _Thread_local unsigned cd_next;
+
+void
+mime_thread_end(void)
+{
+	for (size_t i = 0; i < CD_CACHE; i++) {
+		if (cds[i].name[0] != '\0' && cds[i].cd != (iconv_t)-1)
+			iconv_close(cds[i].cd);
+		cds[i].name[0] = '\0';
+	}
+	cd_next = 0;
+}
 
 /* A reset converter from name to UTF-8; (iconv_t)-1 for none. */
 static iconv_t

@@ -84,4 +84,10 @@ struct mime_parts {
 void	 mime_parse_parts(const char *buf, size_t len, int max_depth,
 	    struct mime_parts *out);
 
+/*
+ * Close the charset converters the calling thread opened; a thread
+ * that decoded mail calls it before it ends.
+ */
+void	 mime_thread_end(void);
+
 #endif

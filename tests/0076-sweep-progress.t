@@ -28,7 +28,7 @@ exits 64 "sweep -q --json is a usage error: JSON has no summary" mo sweep -q --j
 # got is its output. Standard output goes to a file, as with a redirect.
 SHELL=/bin/sh script -qc "MAILOPT_DB=$MAILOPT_DB $MAILOPT sweep --dry-run --no-flush $MD > $T/report" /dev/null > "$T/tty" 2>&1
 ok_if() { if [ "$1" = 0 ]; then pass "$2"; else fail "$2" "$(od -c "$T/tty" | head -5)"; fi; }
-tr '\r' '\n' < "$T/tty" | grep -q '^sweep: 1 of 3 messages, [0-9]*/s'
+tr '\r' '\n' < "$T/tty" | grep -q '^sweep: [1-3] of 3 messages, [0-9]*/s'
 ok_if $? "on a terminal, the count and the rate are shown"
 [ "$(tail -c 4 "$T/tty" | od -An -c | tr -d ' ')" = '\r033[K' ]
 ok_if $? "and the line is erased at the end"
