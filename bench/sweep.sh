@@ -3,6 +3,8 @@
 #
 #   sh bench/sweep.sh [MESSAGES] [PROFILES]     (defaults 20000 and 5000)
 #
+# Sweeps the same fresh copy with --jobs 1 and with one thread a CPU, each
+# with a prober taking the write lock beside it (bench/lockprobe.py).
 # Needs a built mailopt (MAILOPT, default _build/mailopt), ../shared/bench/gen-maildir
 # (GEN), /usr/bin/time (Debian: time) and cc. Prints figures; asserts nothing.
 set -eu
@@ -17,33 +19,53 @@ echo "bench: generating $n messages, $p profiles"
 /usr/bin/python3 "$gen" --messages "$n" --profiles "$p" --out "$work/gen" --seed 1 >/dev/null
 du -sh "$work/gen/Maildir/new" | sed 's/^/bench: maildir size /'
 
-cat > "$work/mailopt.conf" <<CONF
-database = $work/mailopt.db
+jobs=$(nproc)
+# one database a run, each as after an install's `mailopt check`: the
+# rules are known to compile, so a sweep compiles a pattern when a
+# message first needs it
+for j in 1 "$jobs"; do
+	cat > "$work/mailopt-$j.conf" <<CONF
+database = $work/mailopt-$j.db
 rules = ${MAILOPT_RULES:-$top/rules}
 trusted_authserv_id = mx1.nordwind.example
 CONF
-export MAILOPT_CONFIG="$work/mailopt.conf"
-"$mailopt" init >/dev/null
-"$mailopt" profile import "$work/gen/profiles.csv" >/dev/null
-# as after an install's `mailopt check`: the rules are known to compile,
-# so the sweep compiles a pattern when a message first needs it
-"$mailopt" rules check >/dev/null
+	MAILOPT_CONFIG="$work/mailopt-$j.conf" "$mailopt" init >/dev/null
+	MAILOPT_CONFIG="$work/mailopt-$j.conf" "$mailopt" profile import "$work/gen/profiles.csv" >/dev/null
+	MAILOPT_CONFIG="$work/mailopt-$j.conf" "$mailopt" rules check >/dev/null
+done
 
-# both runs start from the page cache in the same state: copy, then sync
+# every run starts from the page cache in the same state: copy, then sync
 cp -R "$work/gen/Maildir" "$work/md-base"
-cp -R "$work/gen/Maildir" "$work/md-sweep"
+for j in 1 "$jobs"; do
+	cp -R "$work/gen/Maildir" "$work/md-$j"
+done
 sync
 
 t0=$(date +%s.%N)
 "$work/readmove" "$work/md-base" >/dev/null
 t1=$(date +%s.%N)
-/usr/bin/time -f '%M' -o "$work/rss" "$mailopt" sweep --no-flush "$work/md-sweep" >"$work/out"
-t2=$(date +%s.%N)
-
-awk -v n="$n" -v t0="$t0" -v t1="$t1" -v t2="$t2" -v rss="$(cat "$work/rss")" 'BEGIN {
-	b = t1 - t0; s = t2 - t1
-	printf "bench: read+rename only: %.2f s (%.0f msg/s)\n", b, n / b
-	printf "bench: mailopt sweep:    %.2f s (%.0f msg/s), peak RSS %d KiB\n", s, n / s, rss
-	printf "bench: sweep / read+rename: %.1fx\n", s / b
+base=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+awk -v n="$n" -v b="$base" -v j="$jobs" 'BEGIN {
+	printf "bench: read+rename only:   %.2f s (%.0f msg/s), %d CPUs\n", b, n / b, j
 }'
-tail -n 1 "$work/out" | sed 's/^/bench: /'
+
+# a prober beside each sweep takes the write lock every millisecond: the
+# longest it waited is the longest the sweep held the lock
+for j in 1 "$jobs"; do
+	rm -f "$work/stop"
+	/usr/bin/python3 "$top/bench/lockprobe.py" "$work/mailopt-$j.db" "$work/stop" > "$work/lock-$j" &
+	probe=$!
+	t0=$(date +%s.%N)
+	MAILOPT_CONFIG="$work/mailopt-$j.conf" /usr/bin/time -f '%M' -o "$work/rss-$j" \
+	    "$mailopt" sweep --no-flush --jobs "$j" "$work/md-$j" > "$work/out-$j"
+	t1=$(date +%s.%N)
+	touch "$work/stop"
+	wait $probe
+	awk -v n="$n" -v j="$j" -v t0="$t0" -v t1="$t1" -v b="$base" \
+	    -v rss="$(cat "$work/rss-$j")" -v lock="$(cat "$work/lock-$j")" 'BEGIN {
+		s = t1 - t0
+		printf "bench: sweep --jobs %-2d     %.2f s (%.0f msg/s), %.1fx read+rename, peak RSS %d KiB, longest write lock %d ms\n", j, s, n / s, s / b, rss, lock
+	}'
+done
+cmp -s "$work/out-1" "$work/out-$jobs" || echo "bench: the reports of --jobs 1 and --jobs $jobs differ" >&2
+tail -n 1 "$work/out-1" | sed 's/^/bench: /'
