@@ -63,9 +63,12 @@ struct sweep {
 	int			 jobs;
 	int			 dry, json, no_flush, quiet;
 	struct buf		 line;
-	/* the batch being read: items handed out in order, bytes kept, items read */
+	/*
+	 * The batch being read: items handed out in order, bytes kept,
+	 * items read, the first that could not be (n: none yet).
+	 */
 	struct item		*items;
-	size_t			 n, next, kept, read;
+	size_t			 n, next, kept, read, failed;
 	struct progress		*progress;	/* NULL unless standard error is a terminal */
 	size_t			 through;	/* messages read so far, for it */
 	unsigned long		 count[OUTCOME_ERROR + 1];
@@ -238,8 +241,16 @@ read_share(void *arg)
 	size_t i;
 
 	while (__atomic_load_n(&sw->kept, __ATOMIC_RELAXED) < BATCH_BYTES &&
-	    (i = __atomic_fetch_add(&sw->next, 1, __ATOMIC_RELAXED)) < sw->n) {
-		sw->items[i].rc = read_item(rd, &sw->items[i]);
+	    (i = __atomic_fetch_add(&sw->next, 1, __ATOMIC_RELAXED)) < sw->n &&
+	    i < __atomic_load_n(&sw->failed, __ATOMIC_RELAXED)) {
+		size_t f = __atomic_load_n(&sw->failed, __ATOMIC_RELAXED);
+
+		/* what follows an item that cannot be read is read next time */
+		if ((sw->items[i].rc = read_item(rd, &sw->items[i])) != 0)
+			while (i < f && !__atomic_compare_exchange_n(
+			    &sw->failed, &f, i, 0, __ATOMIC_RELAXED,
+			    __ATOMIC_RELAXED))
+				;
 		__atomic_fetch_add(&sw->kept, sw->items[i].raw.len,
 		    __ATOMIC_RELAXED);
 		i = __atomic_add_fetch(&sw->read, 1, __ATOMIC_RELAXED);
@@ -268,6 +279,7 @@ read_batch(struct sweep *sw, struct item *items, size_t n, size_t *taken)
 	sw->items = items;
 	sw->n = n;
 	sw->next = sw->kept = sw->read = 0;
+	sw->failed = n;
 	/* a reader that cannot start leaves its share to the others */
 	for (int k = 1; k < sw->jobs && (size_t)k < n; k++)
 		started[k] = pthread_create(&sw->readers[k].thread, NULL,
@@ -405,7 +417,7 @@ sweep_all(struct sweep *sw, char **names, size_t total)
 	return rc;
 }
 
-/* The CPUs this process may run on, at least 1: --jobs by default. */
+/* The CPUs this process may run on, 1 to JOBS_MAX: --jobs by default. */
 static int
 cpus(void)
 {
@@ -414,7 +426,7 @@ cpus(void)
 
 	if (sched_getaffinity(0, sizeof set, &set) == 0 &&
 	    (n = CPU_COUNT(&set)) > 0)
-		return n;
+		return n < JOBS_MAX ? n : JOBS_MAX;
 	return 1;
 }
 
@@ -450,6 +462,13 @@ readers_new(struct sweep *sw, struct rules *r)
 		else if ((rc = open_rules(sw->conf,
 		    &sw->readers[k].rules)) != 0)
 			return rc;
+		else if (strcmp(rules_identity(sw->readers[k].rules),
+		    rules_identity(r)) != 0) {
+			/* every thread must read with the same rules */
+			mo_warn("%s: the rule files changed while the sweep "
+			    "loaded them", sw->conf->rules);
+			return EX_TEMPFAIL;
+		}
 	}
 	return 0;
 }
@@ -505,8 +524,6 @@ cmd_sweep(const struct conf *c, int argc, char **argv)
 		dir = argv[optind];
 	else
 		return usage_error("sweep");
-	if (sw.jobs == 0)
-		sw.jobs = cpus() < JOBS_MAX ? cpus() : JOBS_MAX;
 	if ((die = getenv("MAILOPT_TEST_DIE_AT")) != NULL && strchr(die, ':')) {
 		*strchr(die, ':') = '\0';
 		sw.die_point = die;
@@ -517,7 +534,14 @@ cmd_sweep(const struct conf *c, int argc, char **argv)
 	    (rc = open_store(c, &sw.store)) != 0 ||
 	    (rc = maildir_list_new(sw.md, &names, &n)) != 0)
 		goto out;
-	/* more readers than messages would load rules for nothing */
+	/*
+	 * Each reader but the first loads rules of its own, a tenth of a
+	 * second: by default a CPU each, but one a batch of messages at
+	 * most; never more readers than messages.
+	 */
+	if (sw.jobs == 0)
+		sw.jobs = (size_t)cpus() < n / BATCH ? cpus() :
+		    n / BATCH > 0 ? (int)(n / BATCH) : 1;
 	if ((size_t)sw.jobs > n)
 		sw.jobs = n > 0 ? (int)n : 1;
 	if ((rc = readers_new(&sw, r)) != 0)

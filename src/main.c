@@ -36,8 +36,8 @@ static const struct command {
 	{ "sweep", cmd_sweep,
 	  "sweep MAILDIR [-q] [--dry-run] [--jobs N] [--json] [--no-flush]\n"
 	  "    Process every message in MAILDIR/new and file it by its outcome,\n"
-	  "    read by N threads (default: one a CPU). Then send what is due in\n"
-	  "    the outbox, unless --no-flush.\n" },
+	  "    read by N threads (default: one a CPU, one per 200 messages at\n"
+	  "    most). Then send what is due in the outbox, unless --no-flush.\n" },
 	{ "profile", cmd_profile,
 	  "profile import FILE.csv [--dry-run]\n"
 	  "profile export [--csv | --json]\n"

@@ -14,8 +14,8 @@ void	 mime_put_cp(struct buf *b, unsigned long cp);
 
 /*
  * Charset converters one message may load (see mime_header_decode).
- * The last few loaded stay open for the life of the process, which
- * must convert from one thread only.
+ * The last few loaded stay open for the life of the thread
+ * (mime_thread_end).
  */
 #define MIME_MAX_ICONV	32
 

@@ -31,6 +31,12 @@ rules_count(const struct rules *r)
 	return r ? r->n : 0;
 }
 
+const char *
+rules_identity(const struct rules *r)
+{
+	return r->identity;
+}
+
 struct strip *
 rules_strip(const struct rules *r)
 {
@@ -113,6 +119,26 @@ warm(const struct rules *r, pcre2_code *re, unsigned *runs)
 	/* without JIT (no executable memory, say) the interpreter still works */
 	if (*runs < JIT_AFTER && ++*runs == JIT_AFTER && !r->nojit)
 		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+}
+
+/*
+ * Match re, which has run runs times, against t. The JIT's stack and
+ * match limit are not the interpreter's: a JIT match that fails for
+ * its limits is run again by the interpreter, so that a pattern's
+ * answer never depends on how many messages went before (the rules of
+ * each sweep thread, a deliver of one message).
+ */
+static int
+run(const struct rules *r, pcre2_code *re, unsigned runs, const struct text *t)
+{
+	int rc = pcre2_match(re, (PCRE2_SPTR)t->s, t->len, 0, 0, r->md,
+	    r->mctx);
+
+	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH && runs >= JIT_AFTER &&
+	    !r->nojit)
+		rc = pcre2_match(re, (PCRE2_SPTR)t->s, t->len, 0,
+		    PCRE2_NO_JIT, r->md, r->mctx);
+	return rc;
 }
 
 /*
@@ -203,8 +229,7 @@ match(const struct rules *r, struct rule *ru, int which,
 		    strlen(ru->pattern))) != 0)
 			return rc;
 		warm(r, ru->re, &ru->runs);
-		rc = pcre2_match(ru->re, (PCRE2_SPTR)t->s, t->len, 0, 0,
-		    r->md, r->mctx);
+		rc = run(r, ru->re, ru->runs, t);
 		*so = ov[0];
 		*eo = ov[1];
 		return rc;
@@ -221,8 +246,7 @@ match(const struct rules *r, struct rule *ru, int which,
 			continue;
 		}
 		warm(r, b->re, &b->runs);
-		rc = pcre2_match(b->re, (PCRE2_SPTR)t->s, t->len, 0, 0,
-		    r->md, r->mctx);
+		rc = run(r, b->re, b->runs, t);
 		if (rc >= 0 && (best < 0 || ov[0] < *so)) {
 			best = rc;
 			*so = ov[0];

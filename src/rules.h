@@ -37,6 +37,12 @@ int		 rules_load(const char *dir, const char *seen, int whole,
 /* Accepts NULL. */
 void		 rules_free(struct rules *r);
 size_t		 rules_count(const struct rules *r);
+/*
+ * The identity of the files r was loaded from (a SHA-256 of the PCRE2
+ * and mailopt versions and of every file's name and bytes, as hex):
+ * two loads with the same identity read the same rules.
+ */
+const char	*rules_identity(const struct rules *r);
 
 /*
  * The quote and forward markers of the rule files (their quote- lines),

@@ -1210,6 +1210,7 @@ rules_load(const char *dir, const char *seen, int whole, struct rules **out)
 	}
 	if (rc == 0) {
 		identity(base, texts, n, hex);
+		memcpy(rs->identity, hex, sizeof hex);
 		rs->lazy = !whole && seen != NULL && seen_says(seen, hex);
 		if (rs->lazy)
 			rs->seen = xstrdup(seen);

@@ -116,6 +116,7 @@ struct rules {
 	 */
 	int		 lazy;
 	char		*seen;		/* the record that said so, when lazy */
+	char		 identity[65];	/* of the files read (rules_identity) */
 };
 
 /* The compile options every rule has, before its flags. */

@@ -52,4 +52,24 @@ else
 	fail "with the same outcomes, actions and rules, in the same order" \
 	    "$(diff "$T/all1.json" "$T/all3.json" | head -20)"
 fi
+# A pattern's answer does not depend on how many messages went before
+# it: where the JIT (used once a pattern has run often) gives up for its
+# limits, the interpreter decides, as for a deliver of that one message.
+mkdir "$T/rules"
+printf 'lang en\nr1 ignore body /^(?:a|b)*$/\n' > "$T/rules/50-test.rules"
+mkmaildir "$T/lim"
+i=0
+while [ $i -lt 40 ]; do
+	printf 'From: a%d@example.org\nSubject: hello %d\n\nab\n' $i $i > "$T/lim/new/1700000000.M$((100 + i))P1.small"
+	i=$((i + 1))
+done
+{ printf 'From: big@example.org\nSubject: long\n\n'; head -c 50000 /dev/zero | tr '\0' 'a' | sed 's/aa/ab/g'; printf '\n'; } > "$T/big.eml"
+cp "$T/big.eml" "$T/lim/new/1700000000.M999P1.big"
+MAILOPT_RULES="$T/rules" mo filter < "$T/big.eml" | grep -i '^X-Mailopt-Result' > "$T/alone"
+for j in 1 2; do
+	MAILOPT_RULES="$T/rules" mo sweep --dry-run --no-flush --json --jobs $j "$T/lim" | grep '"file":"1700000000.M999P1.big"' > "$T/lim$j"
+done
+like "$(cat "$T/alone")" "rule=r1" "the long message alone is read by the rule"
+like "$(cat "$T/lim1")" '"rule":"r1"' "and so after 40 others with --jobs 1"
+like "$(cat "$T/lim2")" '"rule":"r1"' "and with --jobs 2"
 done_testing
