@@ -72,4 +72,20 @@ done
 like "$(cat "$T/alone")" "rule=r1" "the long message alone is read by the rule"
 like "$(cat "$T/lim1")" '"rule":"r1"' "and so after 40 others with --jobs 1"
 like "$(cat "$T/lim2")" '"rule":"r1"' "and with --jobs 2"
+# So is a quote marker's: a separator line of 3,000 dashes is one in the
+# first text of a sweep as in the thirteenth (the markers are JIT-compiled
+# after a few texts), and the secret below it is never read.
+mkdir "$T/rules2"
+printf 'quote-marker (?:-|=)+\nr1 ignore body /secret/\n' > "$T/rules2/50-test.rules"
+mkmaildir "$T/q"
+{ printf 'From: q@example.org\nSubject: q\n\nhello\n'; head -c 3000 /dev/zero | tr '\0' '-'; printf '\nsecret\n'; } > "$T/q.eml"
+cp "$T/q.eml" "$T/q/new/1700000000.M001P1.q"
+i=2
+while [ $i -lt 13 ]; do
+	printf 'From: a%d@example.org\nSubject: hello %d\n\nab\n' $i $i > "$T/q/new/1700000000.M$((100 + i))P1.small"
+	i=$((i + 1))
+done
+cp "$T/q.eml" "$T/q/new/1700000000.M999P1.q"
+MAILOPT_RULES="$T/rules2" mo sweep --dry-run --no-flush --json --jobs 1 "$T/q" | grep '\.q"' | sed 's/.*"rule":\([^,]*\),.*/\1/' > "$T/qrules"
+is "$(cat "$T/qrules" | tr '\n' ' ')" "null null " "a long separator is one in the first text and in the thirteenth"
 done_testing
