@@ -20,7 +20,14 @@ void (*mo_warn_hook)(const char *msg);
 const char *
 mo_strerror(int err, char *buf, size_t size)
 {
-	const char *why = strerror(err);
+	/* strerror_r: sweep threads say why a file cannot be read, too */
+	char tmp[256];
+#ifdef STRERROR_R_CHAR_P
+	const char *why = strerror_r(err, tmp, sizeof tmp);
+#else
+	const char *why = strerror_r(err, tmp, sizeof tmp) == 0 ? tmp :
+	    "unknown error";
+#endif
 
 	/* diagnostics are lower case, strerror's are not */
 	snprintf(buf, size, "%c%s", *why >= 'A' && *why <= 'Z' ? *why + 32 :
