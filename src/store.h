@@ -54,6 +54,21 @@ int	 store_profile_find(struct store *s, const char *address,
 /* Same by id. */
 int	 store_profile_get(struct store *s, int64_t id, struct profile *p,
 	    int *found);
+/*
+ * The keys a profile is found by as a candidate of a queued message
+ * (candidates.c makes them). A profile whose addresses, name, company,
+ * phone or postal address changed since its keys were made is stale:
+ * store_keys_stale appends the ids of those, store_keys_find those of
+ * the profiles with key, to *ids (*n of them; caller frees). Both 0 or
+ * an error code. store_keys_set gives profile id the keys[0..n) (and
+ * no others) and makes it fresh, inside the caller's transaction.
+ */
+int	 store_keys_stale(struct store *s, int64_t **ids, size_t *n);
+int	 store_keys_find(struct store *s, const char *key, int64_t **ids,
+	    size_t *n);
+int	 store_keys_set(struct store *s, int64_t id, char *const *keys,
+	    size_t n);
+
 /* Why a flag changed: message and rule, or operator. Any may be NULL. */
 struct why {
 	const char	*message_id;
