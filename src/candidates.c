@@ -775,8 +775,8 @@ candidates_find(struct store *s, const struct message *msg,
 	struct candidates *cs = xcalloc(1, sizeof *cs);
 	struct keys k = { 0 };
 	struct profile p;
-	int64_t *ids = NULL;
-	size_t n = 0, i;
+	struct ids ids = { 0 };
+	size_t i;
 	int rc, found;
 
 	*out = NULL;
@@ -787,17 +787,17 @@ candidates_find(struct store *s, const struct message *msg,
 	 * whose keys may say what they no longer hold: the rest cannot
 	 * have any evidence.
 	 */
-	if ((rc = store_keys_stale(s, &ids, &n)) != 0)
+	if ((rc = store_keys_stale(s, &ids)) != 0)
 		goto out;
 	for (i = 0; i < k.n; i++)
-		if ((rc = store_keys_find(s, k.v[i], &ids, &n)) != 0)
+		if ((rc = store_keys_find(s, k.v[i], &ids)) != 0)
 			goto out;
-	if (n > 1)
-		qsort(ids, n, sizeof *ids, by_id);
-	for (i = 0; i < n; i++) {
-		if (i > 0 && ids[i] == ids[i - 1])
+	if (ids.n > 1)
+		qsort(ids.v, ids.n, sizeof *ids.v, by_id);
+	for (i = 0; i < ids.n; i++) {
+		if (i > 0 && ids.v[i] == ids.v[i - 1])
 			continue;
-		if ((rc = store_profile_get(s, ids[i], &p, &found)) != 0)
+		if ((rc = store_profile_get(s, ids.v[i], &p, &found)) != 0)
 			goto out;
 		if (found) {
 			weigh(&p, cs);
@@ -821,9 +821,20 @@ candidates_find(struct store *s, const struct message *msg,
 	*out = cs;
 	cs = NULL;
 out:
-	free(ids);
+	free(ids.v);
 	keys_clear(&k);
 	candidates_free(cs);
+	return rc;
+}
+
+int
+candidates_stale(struct store *s, int *any)
+{
+	struct ids ids = { 0 };
+	int rc = store_keys_stale(s, &ids);
+
+	*any = ids.n > 0;
+	free(ids.v);
 	return rc;
 }
 
@@ -831,27 +842,26 @@ int
 candidates_refresh(struct store *s)
 {
 	struct profile p;
-	int64_t *ids = NULL;
-	size_t n = 0;
+	struct ids ids = { 0 };
 	int rc, found;
 
-	if ((rc = store_keys_stale(s, &ids, &n)) != 0)
+	if ((rc = store_keys_stale(s, &ids)) != 0)
 		goto out;
-	for (size_t i = 0; i < n && rc == 0; i++) {
+	for (size_t i = 0; i < ids.n && rc == 0; i++) {
 		struct keys k = { 0 };
 
 		/* an erased profile is found by nothing */
-		if ((rc = store_profile_get(s, ids[i], &p, &found)) != 0)
+		if ((rc = store_profile_get(s, ids.v[i], &p, &found)) != 0)
 			break;
 		if (found) {
 			profile_keys(&p, &k);
 			profile_clear(&p);
 		}
-		rc = store_keys_set(s, ids[i], k.v, k.n);
+		rc = store_keys_set(s, ids.v[i], k.v, k.n);
 		keys_clear(&k);
 	}
 out:
-	free(ids);
+	free(ids.v);
 	return rc;
 }
 

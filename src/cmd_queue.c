@@ -273,13 +273,17 @@ list_one(const struct queue_item *q, void *arg)
 
 /*
  * Make the keys of the profiles changed since anew, so that each
- * entry's candidates are looked up rather than searched for; when the
- * database is busy they are weighed one by one, with the same result.
+ * entry's candidates are looked up rather than searched for. Only when
+ * there are such profiles, and without waiting: while the database is
+ * busy (or only readable) they are weighed one by one, with the same
+ * result.
  */
 static void
 fresh_keys(struct store *s)
 {
-	if (store_begin(s) != 0)
+	int any;
+
+	if (candidates_stale(s, &any) != 0 || !any || store_try_begin(s) != 0)
 		return;
 	if (candidates_refresh(s) != 0 || store_commit(s) != 0)
 		store_rollback(s);

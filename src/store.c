@@ -167,7 +167,11 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER address_stale_insert AFTER INSERT ON address BEGIN"
 	"  " STALE("new.profile_id") "; END;"
 	"CREATE TRIGGER address_stale_delete AFTER DELETE ON address BEGIN"
-	"  " STALE("old.profile_id") "; END;",
+	"  " STALE("old.profile_id") "; END;"
+	/* an erased profile's keys are its personal data: they go with it */
+	"CREATE TRIGGER profile_key_erase AFTER UPDATE OF erased ON profile"
+	"  WHEN new.erased IS NOT NULL BEGIN"
+	"  DELETE FROM profile_key WHERE profile_id = new.id; END;",
 };
 
 /* Columns 0..9 of every profile query: see profile_row(). */
@@ -471,6 +475,17 @@ int
 store_begin(struct store *s)
 {
 	return q_run(s, Q_BEGIN, NULL, "");
+}
+
+int
+store_try_begin(struct store *s)
+{
+	int rc;
+
+	sqlite3_busy_timeout(s->db, 0);
+	rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	sqlite3_busy_timeout(s->db, busy_timeout());
+	return rc == SQLITE_OK ? 0 : -1;
 }
 
 /* A failed commit leaves the transaction open: end it, nothing was written. */

@@ -32,6 +32,8 @@ int	 store_latest_version(void);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. rollback never fails loudly. */
 int	 store_begin(struct store *s);
+/* The same, without waiting or a word when the database is busy: 0 or -1. */
+int	 store_try_begin(struct store *s);
 int	 store_commit(struct store *s);
 void	 store_rollback(struct store *s);
 
@@ -59,13 +61,16 @@ int	 store_profile_get(struct store *s, int64_t id, struct profile *p,
  * (candidates.c makes them). A profile whose addresses, name, company,
  * phone or postal address changed since its keys were made is stale:
  * store_keys_stale appends the ids of those, store_keys_find those of
- * the profiles with key, to *ids (*n of them; caller frees). Both 0 or
+ * the profiles with key, to ids (ids->v is the caller's to free). Both 0 or
  * an error code. store_keys_set gives profile id the keys[0..n) (and
  * no others) and makes it fresh, inside the caller's transaction.
  */
-int	 store_keys_stale(struct store *s, int64_t **ids, size_t *n);
-int	 store_keys_find(struct store *s, const char *key, int64_t **ids,
-	    size_t *n);
+struct ids {
+	int64_t		*v;
+	size_t		 n, cap;
+};
+int	 store_keys_stale(struct store *s, struct ids *ids);
+int	 store_keys_find(struct store *s, const char *key, struct ids *ids);
 int	 store_keys_set(struct store *s, int64_t id, char *const *keys,
 	    size_t n);
 

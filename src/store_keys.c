@@ -36,35 +36,34 @@ static const struct sq queries[Q_COUNT] = {
 #define q_done(s, q)		sq_done((s), &queries[q])
 #define STMT(s, q)		sq_stmt((s), &queries[q])
 
-/* Every id the query q (bound to key, or to nothing) returns, into *ids. */
+/* Every id the query q (bound to key, or to nothing) returns, appended to ids. */
 static int
-ids_of(struct store *s, enum q q, const char *key, int64_t **ids, size_t *n)
+ids_of(struct store *s, enum q q, const char *key, struct ids *ids)
 {
-	size_t cap = *n;
 	int ret, row;
 
 	ret = key ? q_run(s, q, &row, "s", key) : q_run(s, q, &row, "");
 	for (; ret == 0 && row; ret = q_step(s, q, &row)) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*ids = xrealloc(*ids, cap * sizeof **ids);
+		if (ids->n == ids->cap) {
+			ids->cap = ids->cap ? ids->cap * 2 : 16;
+			ids->v = xrealloc(ids->v, ids->cap * sizeof *ids->v);
 		}
-		(*ids)[(*n)++] = sqlite3_column_int64(STMT(s, q), 0);
+		ids->v[ids->n++] = sqlite3_column_int64(STMT(s, q), 0);
 	}
 	q_done(s, q);
 	return ret;
 }
 
 int
-store_keys_stale(struct store *s, int64_t **ids, size_t *n)
+store_keys_stale(struct store *s, struct ids *ids)
 {
-	return ids_of(s, Q_STALE_EACH, NULL, ids, n);
+	return ids_of(s, Q_STALE_EACH, NULL, ids);
 }
 
 int
-store_keys_find(struct store *s, const char *key, int64_t **ids, size_t *n)
+store_keys_find(struct store *s, const char *key, struct ids *ids)
 {
-	return ids_of(s, Q_KEY_FIND, key, ids, n);
+	return ids_of(s, Q_KEY_FIND, key, ids);
 }
 
 int
