@@ -497,6 +497,218 @@ weigh_postal(const struct clues *cl, const struct profile *p, struct cand *c)
 	free(copy);
 }
 
+/*
+ * The keys a profile is found by (store_keys_*): whatever weigh() takes
+ * for evidence has one of them in common with the message's keys
+ * (message_keys), so that a profile sharing none need not be weighed.
+ * "a:" an address, "d:" a domain that is not free mail, "p:" the last
+ * PHONE_MIN digits of a phone number, "n:" the first and last words of
+ * a name in either order, "b:" the first two words of a name, a company
+ * or a postal address line, "w:" a company or an address line of one
+ * word. Words are folded as candidates_fold folds them.
+ */
+struct keys {
+	char		**v;
+	size_t		 n, cap;
+};
+
+static void
+keys_add(struct keys *k, char *key)
+{
+	if (k->n == k->cap) {
+		k->cap = k->cap ? k->cap * 2 : 16;
+		k->v = xrealloc(k->v, k->cap * sizeof *k->v);
+	}
+	k->v[k->n++] = key;
+}
+
+static void
+keys_clear(struct keys *k)
+{
+	for (size_t i = 0; i < k->n; i++)
+		free(k->v[i]);
+	free(k->v);
+	memset(k, 0, sizeof *k);
+}
+
+static int
+by_string(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Each key once, in order. */
+static void
+keys_unique(struct keys *k)
+{
+	size_t i, j = 0;
+
+	if (k->n > 1)
+		qsort(k->v, k->n, sizeof *k->v, by_string);
+	for (i = 0; i < k->n; i++)
+		if (j > 0 && strcmp(k->v[j - 1], k->v[i]) == 0)
+			free(k->v[i]);
+		else
+			k->v[j++] = k->v[i];
+	k->n = j;
+}
+
+/* The words of a folded text (" a b c "): w[0..n), pointing into copy. */
+struct words {
+	char		*copy;
+	char		**w;
+	size_t		 n;
+};
+
+static void
+words_read(struct words *ws, const char *folded)
+{
+	char *p, *last;
+
+	ws->copy = xstrdup(folded);
+	ws->w = xcalloc(strlen(folded) / 2 + 1, sizeof *ws->w);
+	ws->n = 0;
+	for (p = strtok_r(ws->copy, " ", &last); p != NULL;
+	    p = strtok_r(NULL, " ", &last))
+		ws->w[ws->n++] = p;
+}
+
+static void
+words_clear(struct words *ws)
+{
+	free(ws->copy);
+	free(ws->w);
+	memset(ws, 0, sizeof *ws);
+}
+
+/* "n:" with the two words in a fixed order, so that "last first" finds "first last". */
+static char *
+pair_key(const char *a, const char *b)
+{
+	return strcmp(a, b) <= 0 ? xasprintf("n:%s %s", a, b) :
+	    xasprintf("n:%s %s", b, a);
+}
+
+/* The key of a folded phrase that strstr finds in the folded text: its first two words, or its one. */
+static void
+phrase_key(struct keys *k, const char *folded)
+{
+	struct words ws;
+
+	words_read(&ws, folded);
+	if (ws.n >= 2)
+		keys_add(k, xasprintf("b:%s %s", ws.w[0], ws.w[1]));
+	else if (ws.n == 1)
+		keys_add(k, xasprintf("w:%s", ws.w[0]));
+	words_clear(&ws);
+}
+
+/* The keys of a folded name of two words or more (weigh_name): first and last, first two. */
+static void
+name_keys(struct keys *k, const char *folded)
+{
+	struct words ws;
+
+	words_read(&ws, folded);
+	if (ws.n >= 2) {
+		keys_add(k, pair_key(ws.w[0], ws.w[ws.n - 1]));
+		keys_add(k, xasprintf("b:%s %s", ws.w[0], ws.w[1]));
+	}
+	words_clear(&ws);
+}
+
+static void
+phone_key(struct keys *k, const char *digits)
+{
+	size_t n = strlen(digits);
+
+	if (n >= PHONE_MIN)
+		keys_add(k, xasprintf("p:%s", digits + n - PHONE_MIN));
+}
+
+static void
+domain_key(struct keys *k, const char *domain)
+{
+	keys_add(k, ascii_lower(xasprintf("d:%s", domain)));
+}
+
+static void
+profile_keys(const struct profile *p, struct keys *k)
+{
+	char digits[PHONE_MAX + 1], *list, *a, *last, *at, *f;
+	const char *s, *end;
+
+	list = xasprintf("%s;%s", p->email, p->other_emails ? p->other_emails : "");
+	for (a = strtok_r(list, ";", &last); a != NULL; a = strtok_r(NULL, ";", &last)) {
+		if (*str_trim(a) == '\0' || (at = strrchr(a, '@')) == NULL)
+			continue;
+		keys_add(k, ascii_lower(xasprintf("a:%s", a)));
+		if (!is_freemail(at + 1))
+			domain_key(k, at + 1);
+	}
+	free(list);
+	if ((s = p->phone) != NULL) {
+		while (*s != '\0' && *s != '+' && !ascii_isdigit(*s))
+			s++;
+		if (*s != '\0' && phone_at(s, digits, &end) > 0)
+			phone_key(k, digits);
+	}
+	f = fold_name(p->name);
+	name_keys(k, f);
+	free(f);
+	f = candidates_fold(p->company);
+	strip_legal_forms(f);
+	if (strlen(f) >= 5)
+		phrase_key(k, f);
+	free(f);
+	list = xstrdup(p->address ? p->address : "");
+	for (a = strtok_r(list, ",\n", &last); a != NULL; a = strtok_r(NULL, ",\n", &last)) {
+		f = candidates_fold(a);
+		if (strlen(f) >= 7 && has_letter(f))
+			phrase_key(k, f);
+		free(f);
+	}
+	free(list);
+	keys_unique(k);
+}
+
+/* The keys of what a message says: any profile weigh() finds evidence for has one of them. */
+static void
+message_keys(const struct clues *cl, struct keys *k)
+{
+	struct words ws;
+	const char *at;
+
+	if (cl->from != NULL) {
+		keys_add(k, xasprintf("a:%s", cl->from));
+		if ((at = strrchr(cl->from, '@')) != NULL &&
+		    telling_domain(cl->msg, at + 1))
+			domain_key(k, at + 1);
+	}
+	for (size_t i = 0; i < cl->naddrs; i++) {
+		keys_add(k, xasprintf("a:%s", cl->addrs[i]));
+		if ((at = strrchr(cl->addrs[i], '@')) != NULL &&
+		    telling_domain(cl->msg, at + 1))
+			domain_key(k, at + 1);
+	}
+	for (size_t i = 0; i < cl->nphones; i++)
+		phone_key(k, cl->phones[i]);
+	/* the sender's name: its first and last words (weigh_name's sender) */
+	if (cl->from_name != NULL)
+		name_keys(k, cl->from_name);
+	/* every word, and every two words side by side */
+	words_read(&ws, cl->hay);
+	for (size_t i = 0; i < ws.n; i++) {
+		keys_add(k, xasprintf("w:%s", ws.w[i]));
+		if (i + 1 < ws.n) {
+			keys_add(k, xasprintf("b:%s %s", ws.w[i], ws.w[i + 1]));
+			keys_add(k, pair_key(ws.w[i], ws.w[i + 1]));
+		}
+	}
+	words_clear(&ws);
+	keys_unique(k);
+}
+
 static void
 cand_clear(struct cand *c)
 {
@@ -548,24 +760,57 @@ rank(const void *a, const void *b)
 	    (x->pub.profile_id < y->pub.profile_id);
 }
 
+static int
+by_id(const void *a, const void *b)
+{
+	const int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
 int
 candidates_find(struct store *s, const struct message *msg,
     struct candidates **out)
 {
 	struct candidates *cs = xcalloc(1, sizeof *cs);
-	int rc;
+	struct keys k = { 0 };
+	struct profile p;
+	struct ids ids = { 0 };
+	size_t i;
+	int rc, found;
 
 	*out = NULL;
 	clues_read(&cs->clues, msg);
-	if ((rc = store_profile_each(s, weigh, cs)) != 0)
+	message_keys(&cs->clues, &k);
+	/*
+	 * The profiles sharing a key with the message, and the stale ones,
+	 * whose keys may say what they no longer hold: the rest cannot
+	 * have any evidence.
+	 */
+	if ((rc = store_keys_stale(s, &ids)) != 0)
 		goto out;
+	for (i = 0; i < k.n; i++)
+		if ((rc = store_keys_find(s, k.v[i], &ids)) != 0)
+			goto out;
+	if (ids.n > 1)
+		qsort(ids.v, ids.n, sizeof *ids.v, by_id);
+	for (i = 0; i < ids.n; i++) {
+		if (i > 0 && ids.v[i] == ids.v[i - 1])
+			continue;
+		if ((rc = store_profile_get(s, ids.v[i], &p, &found)) != 0)
+			goto out;
+		if (found) {
+			weigh(&p, cs);
+			profile_clear(&p);
+		}
+	}
 	clues_clear(&cs->clues);
 	/* qsort wants a real array, even of nothing */
 	if (cs->n > 1)
 		qsort(cs->v, cs->n, sizeof *cs->v, rank);
 	while (cs->n > MAX_CANDIDATES)
 		cand_clear(&cs->v[--cs->n]);
-	for (size_t i = 0; i < cs->n; i++) {
+	for (i = 0; i < cs->n; i++) {
 		struct cand *c = &cs->v[i];
 
 		c->pub.email = c->email;
@@ -576,7 +821,47 @@ candidates_find(struct store *s, const struct message *msg,
 	*out = cs;
 	cs = NULL;
 out:
+	free(ids.v);
+	keys_clear(&k);
 	candidates_free(cs);
+	return rc;
+}
+
+int
+candidates_stale(struct store *s, int *any)
+{
+	struct ids ids = { 0 };
+	int rc = store_keys_stale(s, &ids);
+
+	*any = ids.n > 0;
+	free(ids.v);
+	return rc;
+}
+
+int
+candidates_refresh(struct store *s)
+{
+	struct profile p;
+	struct ids ids = { 0 };
+	int rc, found;
+
+	if ((rc = store_keys_stale(s, &ids)) != 0)
+		goto out;
+	for (size_t i = 0; i < ids.n && rc == 0; i++) {
+		struct keys k = { 0 };
+
+		/* an erased profile is found by nothing */
+		if ((rc = store_profile_get(s, ids.v[i], &p, &found)) != 0)
+			break;
+		if (found) {
+			profile_keys(&p, &k);
+			profile_clear(&p);
+		}
+		rc = store_keys_set(s, ids.v[i], k.v, k.n);
+		keys_clear(&k);
+	}
+out:
+	free(ids.v);
 	return rc;
 }
 

@@ -20,7 +20,7 @@ struct candidate {
 };
 
 /*
- * Weigh every profile against what msg says about its sender: the
+ * Weigh the profiles against what msg says about its sender: the
  * From address and the addresses in the text, the display name, and
  * names, phone numbers (compared as digits), companies, postal address
  * lines and address domains written in the text, signature included.
@@ -31,6 +31,15 @@ struct candidate {
  */
 int	 candidates_find(struct store *s, const struct message *msg,
 	    struct candidates **out);
+/*
+ * Make anew the keys (store_keys_set) of every profile changed since
+ * its keys were made, inside the caller's transaction: candidates_find
+ * then looks those profiles up by key, not one by one. Returns 0 or a
+ * store error code.
+ */
+int	 candidates_refresh(struct store *s);
+/* Whether some profile is stale (*any 1) or none (0). Returns 0 or a store error code. */
+int	 candidates_stale(struct store *s, int *any);
 /* Accepts NULL. */
 void	 candidates_free(struct candidates *c);
 size_t	 candidates_count(const struct candidates *c);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "action.h"
+#include "candidates.h"
 #include "cmd.h"
 #include "conf.h"
 #include "csv.h"
@@ -381,6 +382,14 @@ profile_header(const int *map, size_t n)
 	return "no email column";
 }
 
+/* The profiles imported are found as candidates by their keys from now on. */
+static int
+profile_finish(struct store *s, void *arg)
+{
+	(void)arg;
+	return candidates_refresh(s);
+}
+
 static int
 import(const struct conf *c, const char *path, int dry_run)
 {
@@ -391,6 +400,7 @@ import(const struct conf *c, const char *path, int dry_run)
 		.max_size = MAX_IMPORT,
 		.header = profile_header,
 		.record = profile_record,
+		.finish = profile_finish,
 	};
 	struct run run = { .dry_run = dry_run };
 	int rc;

@@ -272,6 +272,24 @@ list_one(const struct queue_item *q, void *arg)
 }
 
 /*
+ * Make the keys of the profiles changed since anew, so that each
+ * entry's candidates are looked up rather than searched for. Only when
+ * there are such profiles, and without waiting: while the database is
+ * busy (or only readable) they are weighed one by one, with the same
+ * result.
+ */
+static void
+fresh_keys(struct store *s)
+{
+	int any;
+
+	if (candidates_stale(s, &any) != 0 || !any || store_try_begin(s) != 0)
+		return;
+	if (candidates_refresh(s) != 0 || store_commit(s) != 0)
+		store_rollback(s);
+}
+
+/*
  * The rules, for their quote markers only: what a queued message's
  * sender wrote is shown as the rules read it. NULL (and a warning)
  * when they cannot be loaded: then only '>' quotes are cut.
@@ -292,8 +310,10 @@ list(const struct conf *c, int json)
 	int rc;
 
 	l.rules = quote_rules(c);
-	if ((rc = open_store(c, &l.store)) != 0 ||
-	    (rc = store_queue_each(l.store, list_one, &l)) != 0)
+	if ((rc = open_store(c, &l.store)) != 0)
+		goto out;
+	fresh_keys(l.store);
+	if ((rc = store_queue_each(l.store, list_one, &l)) != 0)
 		goto out;
 	if (!json && l.n == 0)
 		printf("queue: empty\n");
@@ -401,7 +421,10 @@ show(const struct conf *c, int64_t id)
 	int rc;
 
 	r = quote_rules(c);
-	if ((rc = open_store(c, &s)) != 0 || (rc = entry_get(s, id, &q)) != 0 ||
+	if ((rc = open_store(c, &s)) != 0)
+		goto out;
+	fresh_keys(s);
+	if ((rc = entry_get(s, id, &q)) != 0 ||
 	    (rc = view_load(c, s, rules_strip(r), &q, now, &v)) != 0)
 		goto out;
 	buf_printf(&b, "queue entry %lld: %s\n", (long long)q.id,

@@ -87,6 +87,8 @@ import_csv(const struct conf *c, const char *path, const struct import *im,
 			goto rollback;
 		count++;
 	}
+	if (!dry_run && im->finish && (rc = im->finish(s, arg)) != 0)
+		goto rollback;
 	if (dry_run) {
 		store_rollback(s);
 		printf("would import %zu %s%s (dry run: nothing changed)\n",

@@ -30,6 +30,8 @@ struct import {
 	 */
 	int		 (*record)(struct store *s, char **fields, size_t n,
 			    const int *map, const char *where, void *arg);
+	/* Inside the transaction, after the last record, unless a dry run. May be NULL. */
+	int		 (*finish)(struct store *s, void *arg);
 };
 
 /*

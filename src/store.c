@@ -27,6 +27,11 @@
 #define FLAG_COLS	"marketing_email, marketing_postal, third_party"
 _Static_assert(FLAG_COUNT == 3, "FLAG_COLS names three columns");
 
+/* Mark profile id stale (migration 6), once. */
+#define STALE(id)							\
+	"INSERT INTO profile_stale SELECT " id " WHERE NOT EXISTS"	\
+	" (SELECT 1 FROM profile_stale WHERE profile_id = " id ")"
+
 /*
  * migrations[i] takes the schema from version i to i + 1; the current
  * version is the number of steps. Append, never edit: files in the
@@ -137,6 +142,36 @@ static const char *const migrations[] = {
 	"  hash TEXT PRIMARY KEY,"
 	"  profile_id INTEGER NOT NULL REFERENCES profile,"
 	"  time INTEGER NOT NULL);",
+	/*
+	 * 6: what a queued message's candidates are looked up by (see
+	 * candidates.c), instead of weighing every profile. Triggers mark
+	 * a profile whose findable data changed as stale; a stale profile
+	 * is weighed whatever its keys, until its keys are made anew.
+	 */
+	"CREATE TABLE profile_key ("
+	"  key TEXT NOT NULL,"
+	"  profile_id INTEGER NOT NULL,"
+	"  PRIMARY KEY (key, profile_id)) WITHOUT ROWID;"
+	"CREATE INDEX profile_key_profile ON profile_key (profile_id);"
+	"CREATE TABLE profile_stale (profile_id INTEGER PRIMARY KEY);"
+	"INSERT INTO profile_stale SELECT id FROM profile;"
+	/*
+	 * Not INSERT OR IGNORE: the conflict clause of the statement that
+	 * fires a trigger (an upsert of profile_put) overrides its own.
+	 */
+	"CREATE TRIGGER profile_stale_insert AFTER INSERT ON profile BEGIN"
+	"  " STALE("new.id") "; END;"
+	"CREATE TRIGGER profile_stale_update AFTER UPDATE OF email, name,"
+	"  company, phone, address, erased ON profile BEGIN"
+	"  " STALE("new.id") "; END;"
+	"CREATE TRIGGER address_stale_insert AFTER INSERT ON address BEGIN"
+	"  " STALE("new.profile_id") "; END;"
+	"CREATE TRIGGER address_stale_delete AFTER DELETE ON address BEGIN"
+	"  " STALE("old.profile_id") "; END;"
+	/* an erased profile's keys are its personal data: they go with it */
+	"CREATE TRIGGER profile_key_erase AFTER UPDATE OF erased ON profile"
+	"  WHEN new.erased IS NOT NULL BEGIN"
+	"  DELETE FROM profile_key WHERE profile_id = new.id; END;",
 };
 
 /* Columns 0..9 of every profile query: see profile_row(). */
@@ -440,6 +475,17 @@ int
 store_begin(struct store *s)
 {
 	return q_run(s, Q_BEGIN, NULL, "");
+}
+
+int
+store_try_begin(struct store *s)
+{
+	int rc;
+
+	sqlite3_busy_timeout(s->db, 0);
+	rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	sqlite3_busy_timeout(s->db, busy_timeout());
+	return rc == SQLITE_OK ? 0 : -1;
 }
 
 /* A failed commit leaves the transaction open: end it, nothing was written. */

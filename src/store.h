@@ -32,6 +32,8 @@ int	 store_latest_version(void);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. rollback never fails loudly. */
 int	 store_begin(struct store *s);
+/* The same, without waiting or a word when the database is busy: 0 or -1. */
+int	 store_try_begin(struct store *s);
 int	 store_commit(struct store *s);
 void	 store_rollback(struct store *s);
 
@@ -54,6 +56,24 @@ int	 store_profile_find(struct store *s, const char *address,
 /* Same by id. */
 int	 store_profile_get(struct store *s, int64_t id, struct profile *p,
 	    int *found);
+/*
+ * The keys a profile is found by as a candidate of a queued message
+ * (candidates.c makes them). A profile whose addresses, name, company,
+ * phone or postal address changed since its keys were made is stale:
+ * store_keys_stale appends the ids of those, store_keys_find those of
+ * the profiles with key, to ids (ids->v is the caller's to free). Both 0 or
+ * an error code. store_keys_set gives profile id the keys[0..n) (and
+ * no others) and makes it fresh, inside the caller's transaction.
+ */
+struct ids {
+	int64_t		*v;
+	size_t		 n, cap;
+};
+int	 store_keys_stale(struct store *s, struct ids *ids);
+int	 store_keys_find(struct store *s, const char *key, struct ids *ids);
+int	 store_keys_set(struct store *s, int64_t id, char *const *keys,
+	    size_t n);
+
 /* Why a flag changed: message and rule, or operator. Any may be NULL. */
 struct why {
 	const char	*message_id;
