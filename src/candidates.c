@@ -352,17 +352,25 @@ weigh_addresses(const struct clues *cl, const struct profile *p, struct cand *c)
 	free(list);
 }
 
+/* The profile's phone number as digits (phone_at) into digits; 0 when it has none. */
+static size_t
+profile_phone(const struct profile *p, char digits[PHONE_MAX + 1])
+{
+	const char *s = p->phone, *end;
+
+	if (s == NULL)
+		return 0;
+	while (*s != '\0' && *s != '+' && !ascii_isdigit(*s))
+		s++;
+	return *s != '\0' ? phone_at(s, digits, &end) : 0;
+}
+
 static void
 weigh_phone(const struct clues *cl, const struct profile *p, struct cand *c)
 {
 	char digits[PHONE_MAX + 1];
-	const char *s = p->phone, *end;
 
-	if (s == NULL)
-		return;
-	while (*s != '\0' && *s != '+' && !ascii_isdigit(*s))
-		s++;
-	if (*s == '\0' || phone_at(s, digits, &end) == 0)
+	if (profile_phone(p, digits) == 0)
 		return;
 	for (size_t i = 0; i < cl->nphones; i++)
 		if (same_phone(digits, cl->phones[i])) {
@@ -453,14 +461,26 @@ strip_legal_forms(char *f)
 	}
 }
 
-static void
-weigh_company(const struct clues *cl, const struct profile *p, struct cand *c)
+/* The profile's company folded, less its legal form; NULL when that is too short to tell. Caller frees. */
+static char *
+company_folded(const struct profile *p)
 {
 	char *f = candidates_fold(p->company);
 
 	strip_legal_forms(f);
 	/* three letters or more between the spaces */
-	if (strlen(f) >= 5 && strstr(cl->hay, f))
+	if (strlen(f) >= 5)
+		return f;
+	free(f);
+	return NULL;
+}
+
+static void
+weigh_company(const struct clues *cl, const struct profile *p, struct cand *c)
+{
+	char *f = company_folded(p);
+
+	if (f != NULL && strstr(cl->hay, f))
 		evidence(c, W_COMPANY, xasprintf("company %s is in the message",
 		    p->company));
 	free(f);
@@ -475,6 +495,19 @@ has_letter(const char *folded)
 	return 0;
 }
 
+/* A line of a postal address folded; NULL when it is everyone's. Caller frees. */
+static char *
+postal_folded(const char *line)
+{
+	char *f = candidates_fold(line);
+
+	/* "12" or "Suite 1" is everyone's: five characters, a letter */
+	if (strlen(f) >= 7 && has_letter(f))
+		return f;
+	free(f);
+	return NULL;
+}
+
 static void
 weigh_postal(const struct clues *cl, const struct profile *p, struct cand *c)
 {
@@ -484,9 +517,8 @@ weigh_postal(const struct clues *cl, const struct profile *p, struct cand *c)
 
 	for (line = strtok_r(copy, ",\n", &last); line != NULL && n < MAX_POSTAL;
 	    line = strtok_r(NULL, ",\n", &last)) {
-		f = candidates_fold(line);
-		/* "12" or "Suite 1" is everyone's: five characters, a letter */
-		if (strlen(f) >= 7 && has_letter(f) && strstr(cl->hay, f))
+		f = postal_folded(line);
+		if (f != NULL && strstr(cl->hay, f))
 			buf_printf(&found, "%s%s", n++ ? "; " : "", str_trim(line));
 		free(f);
 	}
@@ -636,7 +668,6 @@ static void
 profile_keys(const struct profile *p, struct keys *k)
 {
 	char digits[PHONE_MAX + 1], *list, *a, *last, *at, *f;
-	const char *s, *end;
 
 	list = xasprintf("%s;%s", p->email, p->other_emails ? p->other_emails : "");
 	for (a = strtok_r(list, ";", &last); a != NULL; a = strtok_r(NULL, ";", &last)) {
@@ -647,24 +678,17 @@ profile_keys(const struct profile *p, struct keys *k)
 			domain_key(k, at + 1);
 	}
 	free(list);
-	if ((s = p->phone) != NULL) {
-		while (*s != '\0' && *s != '+' && !ascii_isdigit(*s))
-			s++;
-		if (*s != '\0' && phone_at(s, digits, &end) > 0)
-			phone_key(k, digits);
-	}
+	if (profile_phone(p, digits) > 0)
+		phone_key(k, digits);
 	f = fold_name(p->name);
 	name_keys(k, f);
 	free(f);
-	f = candidates_fold(p->company);
-	strip_legal_forms(f);
-	if (strlen(f) >= 5)
+	if ((f = company_folded(p)) != NULL)
 		phrase_key(k, f);
 	free(f);
 	list = xstrdup(p->address ? p->address : "");
 	for (a = strtok_r(list, ",\n", &last); a != NULL; a = strtok_r(NULL, ",\n", &last)) {
-		f = candidates_fold(a);
-		if (strlen(f) >= 7 && has_letter(f))
+		if ((f = postal_folded(a)) != NULL)
 			phrase_key(k, f);
 		free(f);
 	}
@@ -824,17 +848,6 @@ out:
 	free(ids.v);
 	keys_clear(&k);
 	candidates_free(cs);
-	return rc;
-}
-
-int
-candidates_stale(struct store *s, int *any)
-{
-	struct ids ids = { 0 };
-	int rc = store_keys_stale(s, &ids);
-
-	*any = ids.n > 0;
-	free(ids.v);
 	return rc;
 }
 

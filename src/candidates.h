@@ -38,8 +38,6 @@ int	 candidates_find(struct store *s, const struct message *msg,
  * store error code.
  */
 int	 candidates_refresh(struct store *s);
-/* Whether some profile is stale (*any 1) or none (0). Returns 0 or a store error code. */
-int	 candidates_stale(struct store *s, int *any);
 /* Accepts NULL. */
 void	 candidates_free(struct candidates *c);
 size_t	 candidates_count(const struct candidates *c);

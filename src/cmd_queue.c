@@ -283,7 +283,8 @@ fresh_keys(struct store *s)
 {
 	int any;
 
-	if (candidates_stale(s, &any) != 0 || !any || store_try_begin(s) != 0)
+	if (store_keys_any_stale(s, &any) != 0 || !any ||
+	    store_try_begin(s) != 0)
 		return;
 	if (candidates_refresh(s) != 0 || store_commit(s) != 0)
 		store_rollback(s);

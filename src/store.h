@@ -70,6 +70,8 @@ struct ids {
 	size_t		 n, cap;
 };
 int	 store_keys_stale(struct store *s, struct ids *ids);
+/* Whether some profile is stale (*any 1) or none (0), without listing them. 0 or an error code. */
+int	 store_keys_any_stale(struct store *s, int *any);
 int	 store_keys_find(struct store *s, const char *key, struct ids *ids);
 int	 store_keys_set(struct store *s, int64_t id, char *const *keys,
 	    size_t n);

@@ -11,6 +11,7 @@
 
 enum q {
 	Q_STALE_EACH,
+	Q_STALE_ANY,
 	Q_STALE_DROP,
 	Q_KEYS_DROP,
 	Q_KEY_ADD,
@@ -21,6 +22,8 @@ enum q {
 static const struct sq queries[Q_COUNT] = {
 	[Q_STALE_EACH] = { "list stale profiles",
 	    "SELECT profile_id FROM profile_stale ORDER BY profile_id" },
+	[Q_STALE_ANY] = { "list stale profiles",
+	    "SELECT EXISTS (SELECT 1 FROM profile_stale)" },
 	[Q_STALE_DROP] = { "save profile keys",
 	    "DELETE FROM profile_stale WHERE profile_id = ?1" },
 	[Q_KEYS_DROP] = { "save profile keys",
@@ -58,6 +61,18 @@ int
 store_keys_stale(struct store *s, struct ids *ids)
 {
 	return ids_of(s, Q_STALE_EACH, NULL, ids);
+}
+
+int
+store_keys_any_stale(struct store *s, int *any)
+{
+	int ret, row;
+
+	*any = 0;
+	if ((ret = q_run(s, Q_STALE_ANY, &row, "")) == 0 && row)
+		*any = sqlite3_column_int(STMT(s, Q_STALE_ANY), 0);
+	q_done(s, Q_STALE_ANY);
+	return ret;
 }
 
 int
