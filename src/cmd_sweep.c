@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -539,9 +538,11 @@ cmd_sweep(const struct conf *c, int argc, char **argv)
 	 * second: by default a CPU each, but one a batch of messages at
 	 * most; never more readers than messages.
 	 */
-	if (sw.jobs == 0)
-		sw.jobs = (size_t)cpus() < n / BATCH ? cpus() :
-		    n / BATCH > 0 ? (int)(n / BATCH) : 1;
+	if (sw.jobs == 0) {
+		sw.jobs = cpus();
+		if ((size_t)sw.jobs > n / BATCH)
+			sw.jobs = n / BATCH > 0 ? (int)(n / BATCH) : 1;
+	}
 	if ((size_t)sw.jobs > n)
 		sw.jobs = n > 0 ? (int)n : 1;
 	if ((rc = readers_new(&sw, r)) != 0)
