@@ -9,6 +9,7 @@
 #include "langid.h"
 #include "message.h"
 #include "prefilter.h"
+#include "regex.h"
 #include "rules.h"
 #include "rules_priv.h"
 #include "util.h"
@@ -121,24 +122,12 @@ warm(const struct rules *r, pcre2_code *re, unsigned *runs)
 		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 }
 
-/*
- * Match re, which has run runs times, against t. The JIT's stack and
- * match limit are not the interpreter's: a JIT match that fails for
- * its limits is run again by the interpreter, so that a pattern's
- * answer never depends on how many messages went before (the rules of
- * each sweep thread, a deliver of one message).
- */
+/* Match re, which has run runs times, against t (regex_match). */
 static int
 run(const struct rules *r, pcre2_code *re, unsigned runs, const struct text *t)
 {
-	int rc = pcre2_match(re, (PCRE2_SPTR)t->s, t->len, 0, 0, r->md,
-	    r->mctx);
-
-	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH && runs >= JIT_AFTER &&
-	    !r->nojit)
-		rc = pcre2_match(re, (PCRE2_SPTR)t->s, t->len, 0,
-		    PCRE2_NO_JIT, r->md, r->mctx);
-	return rc;
+	return regex_match(re, t->s, t->len, r->md, r->mctx,
+	    runs >= JIT_AFTER && !r->nojit);
 }
 
 /*

@@ -8,6 +8,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "regex.h"
 #include "strip.h"
 #include "util.h"
 
@@ -158,24 +159,12 @@ footer_re(struct strip *st, const char *footer)
 static int
 match(const struct strip *st, const pcre2_code *re, const char *s, size_t n)
 {
-	int rc;
-
 	/* the match limit holds per start position: bound those too */
 	if (n > MATCH_MAX)
 		n = MATCH_MAX;
-	if (re == NULL)
-		return 0;
-	rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, st->md, st->mctx);
-	/*
-	 * The JIT's stack and limits are not the interpreter's: where the
-	 * JIT gives up, the interpreter decides, so that a marker is one
-	 * in the first text as in the thousandth.
-	 */
-	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH && st->jit &&
-	    st->texts >= JIT_AFTER)
-		rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, PCRE2_NO_JIT, st->md,
-		    st->mctx);
-	return rc >= 0;
+	/* a marker is one in the first text as in the thousandth */
+	return re != NULL && regex_match(re, s, n, st->md, st->mctx,
+	    st->jit && st->texts >= JIT_AFTER) >= 0;
 }
 
 struct line {

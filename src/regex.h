@@ -1,0 +1,23 @@
+/* regex.h — a PCRE2 match that the JIT runs when it can and the interpreter decides when the JIT gives up. */
+#ifndef MAILOPT_REGEX_H
+#define MAILOPT_REGEX_H
+
+#ifndef PCRE2_CODE_UNIT_WIDTH
+#define PCRE2_CODE_UNIT_WIDTH 8
+#endif
+#include <pcre2.h>
+
+#include <stddef.h>
+
+/*
+ * pcre2_match of re on s[0..n) from its start, with md and mctx;
+ * jitted says re may have been JIT-compiled. The JIT's stack and match
+ * limit are not the interpreter's: a JIT match that fails for them is
+ * matched again by the interpreter, so that a pattern's answer never
+ * depends on whether it was JIT-compiled yet (after how many messages,
+ * in which sweep thread, in a deliver of one). Returns pcre2_match's code.
+ */
+int	 regex_match(const pcre2_code *re, const char *s, size_t n,
+	    pcre2_match_data *md, pcre2_match_context *mctx, int jitted);
+
+#endif
