@@ -753,6 +753,86 @@ prefilter_may_match(const struct prefilter *p, struct textsum *t)
 	return 0;
 }
 
+void
+prefilter_pool_arrays(const struct prefilter_pool *pool, const uint32_t **start,
+    size_t *n, const uint16_t **tri)
+{
+	static const uint32_t none[1];
+
+	/* a pool without sets has no start array yet: it reads as one 0 */
+	*start = pool->n ? pool->start : none;
+	*n = pool->n;
+	*tri = pool->tri;
+}
+
+const uint32_t *
+prefilter_need(const struct prefilter *p, size_t *len)
+{
+	*len = p->len;
+	return p->need;
+}
+
+/* Whether h[0..n) is literals as struct lits' tri keeps them: a count, then that many hashes. */
+static int
+tri_parses(const uint16_t *h, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n)
+		i += 1 + (size_t)h[i];
+	return i == n;
+}
+
+struct prefilter_pool *
+prefilter_pool_from(const uint32_t *start, size_t n, const uint16_t *tri)
+{
+	struct prefilter_pool *pool;
+
+	if (start[0] != 0)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (start[i + 1] < start[i] ||
+		    !tri_parses(tri + start[i], start[i + 1] - start[i]))
+			return NULL;
+	pool = prefilter_pool_new();
+	if (n == 0)
+		return pool;
+	pool->n = n;
+	pool->start = xcalloc(n + 1, sizeof *pool->start);
+	memcpy(pool->start, start, (n + 1) * sizeof *start);
+	pool->tri = xcalloc(start[n] ? start[n] : 1, sizeof *pool->tri);
+	memcpy(pool->tri, tri, start[n] * sizeof *tri);
+	/* no slots: pool_intern builds them should a set be added */
+	return pool;
+}
+
+struct prefilter *
+prefilter_from(const struct prefilter_pool *pool, const void *raw, size_t len)
+{
+	struct prefilter *p = xcalloc(1, sizeof *p);
+	size_t i = 0;
+
+	/* copied first: the bytes need not be aligned */
+	p->pool = pool;
+	p->len = len;
+	p->need = xcalloc(len ? len : 1, sizeof *p->need);
+	memcpy(p->need, raw, len * sizeof *p->need);
+	while (i < len) {
+		size_t next = i + 1 + (size_t)p->need[i];
+
+		if (next > len)
+			goto bad;
+		for (i++; i < next; i++)
+			if (p->need[i] >= pool->n)
+				goto bad;
+		p->nneed++;
+	}
+	return p;
+bad:
+	prefilter_free(p);
+	return NULL;
+}
+
 struct prefilter_gate {
 	const struct prefilter_pool *pool;
 	uint32_t	*ids;

@@ -3,6 +3,7 @@
 #define MAILOPT_PREFILTER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Most mail is not a request, and most rules need words that most mail
@@ -62,5 +63,26 @@ void		 prefilter_gate_free(struct prefilter_gate *g);
 /* 0 when no prefilter behind g may match the text t sums up; 1 when one may. */
 int		 prefilter_gate_may_match(const struct prefilter_gate *g,
 		    struct textsum *t);
+
+/*
+ * What a pool and a prefilter read with it hold, as plain arrays, so
+ * that the rules as loaded can be kept between runs (rules_cache.c).
+ * A pool's sets: start[0..n] and tri[0..start[n]) as the pool keeps
+ * them; a prefilter's need[0..len). The arrays belong to their owner.
+ */
+void		 prefilter_pool_arrays(const struct prefilter_pool *pool,
+		    const uint32_t **start, size_t *n, const uint16_t **tri);
+const uint32_t	*prefilter_need(const struct prefilter *p, size_t *len);
+
+/*
+ * A pool, or a prefilter of pool, made again from those arrays, which
+ * are copied (raw: len uint32_t, however aligned); NULL when they are not what a pool or prefilter can hold
+ * (a set that does not parse, an index past the pool), so a damaged
+ * copy is refused, never read out of bounds.
+ */
+struct prefilter_pool *prefilter_pool_from(const uint32_t *start, size_t n,
+		    const uint16_t *tri);
+struct prefilter *prefilter_from(const struct prefilter_pool *pool,
+		    const void *raw, size_t len);
 
 #endif

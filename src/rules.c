@@ -132,7 +132,8 @@ run(const struct rules *r, pcre2_code *re, unsigned runs, const struct text *t)
 
 /*
  * The pattern of rule ru at pat[0..len) compiled into *re, when the
- * rules were loaded lazily and this is its first match. The files were
+ * rules were loaded lazily and this is its first match: decoded from
+ * kept, when the rules came from the cache with it. The files were
  * seen to compile whole, so a failure is a lack of memory, or a record
  * that lies: then the rule does not match, as when a match runs out of
  * its limits, the error is reported, and the record is removed so that
@@ -141,7 +142,7 @@ run(const struct rules *r, pcre2_code *re, unsigned runs, const struct text *t)
  */
 static int
 compiled(const struct rules *r, struct rule *ru, pcre2_code **re,
-    const char *pat, size_t len)
+    const struct kept_code *kept, const char *pat, size_t len)
 {
 	PCRE2_UCHAR msg[256];
 	PCRE2_SIZE off;
@@ -149,8 +150,9 @@ compiled(const struct rules *r, struct rule *ru, pcre2_code **re,
 
 	if (ru->broken)
 		return PCRE2_ERROR_NOMEMORY;
-	if (*re != NULL || (*re = pcre2_compile((PCRE2_SPTR)pat, len,
-	    ru->opts, &err, &off, NULL)) != NULL)
+	if (*re != NULL || (*re = rules_cache_code(kept)) != NULL ||
+	    (*re = pcre2_compile((PCRE2_SPTR)pat, len, ru->opts, &err, &off,
+	    NULL)) != NULL)
 		return 0;
 	ru->broken = 1;		/* said once */
 	pcre2_get_error_message(err, msg, sizeof msg);
@@ -214,7 +216,7 @@ match(const struct rules *r, struct rule *ru, int which,
 	int rc, best = PCRE2_ERROR_NOMATCH;
 
 	if (!ru->split) {
-		if ((rc = compiled(r, ru, &ru->re, ru->pattern,
+		if ((rc = compiled(r, ru, &ru->re, &ru->kept, ru->pattern,
 		    strlen(ru->pattern))) != 0)
 			return rc;
 		warm(r, ru->re, &ru->runs);
@@ -228,8 +230,8 @@ match(const struct rules *r, struct rule *ru, int which,
 
 		if (which >= 0 && !may_match(r, b->need, which, t))
 			continue;
-		if ((rc = compiled(r, ru, &b->re, ru->pattern + b->off,
-		    b->len)) != 0) {
+		if ((rc = compiled(r, ru, &b->re, &b->kept,
+		    ru->pattern + b->off, b->len)) != 0) {
 			if (best < 0)
 				best = rc;
 			continue;

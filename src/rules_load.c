@@ -1,6 +1,7 @@
 /* rules_load.c — rule files read into compiled rules: define, lang, branches, errors with file and line. */
 #include "config.h"
 
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <fcntl.h>
@@ -97,9 +98,14 @@ rules_free(struct rules *r)
 {
 	if (r == NULL)
 		return;
-	for (size_t i = 0; i < r->n; i++)
+	for (size_t i = 0; i < r->n; i++) {
+		if (r->kept != NULL)
+			r->v[i].pattern = NULL;	/* lies in kept */
 		rule_clear(&r->v[i]);
+	}
 	free(r->v);
+	if (r->kept != NULL)
+		(void)munmap(r->kept, r->keptlen);
 	for (size_t i = 0; i < r->nfiles; i++) {
 		free(r->files[i]);
 		free(r->langs[i]);
@@ -111,6 +117,7 @@ rules_free(struct rules *r)
 		free(r->lang[i]);
 	free(r->lang);
 	langid_free(r->words);
+	buf_free(&r->wordlist);
 	for (int k = 0; k < STRIP_KINDS; k++)
 		buf_free(&r->quote[k]);
 	strip_free(r->strip);
@@ -470,13 +477,16 @@ parse_words(struct reader *rd, int lineno, char *list)
 		bad_line(rd->file, lineno, "words before the file's lang line");
 		return -1;
 	}
-	for (w = strtok_r(list, ws, &save); w; w = strtok_r(NULL, ws, &save))
+	for (w = strtok_r(list, ws, &save); w; w = strtok_r(NULL, ws, &save)) {
 		if (langid_add(rs->words, rd->langno, w) == -1) {
 			snprintf(why, sizeof why, "'%.64s' is not one word of "
 			    "letters", w);
 			bad_line(rd->file, lineno, why);
 			return -1;
 		}
+		buf_addc(&rs->wordlist, rd->langno);
+		buf_add(&rs->wordlist, w, strlen(w) + 1);
+	}
 	if (!rd->anywhere)
 		rs->always &= ~(1ul << rd->langno);
 	return 0;
@@ -1092,9 +1102,6 @@ make_strip(struct rules *rs)
 		mo_warn("rules: quote markers: %s", why);
 		rc = EX_DATAERR;
 	}
-	/* compiled into rs->strip: the texts are no longer wanted */
-	for (int k = 0; k < STRIP_KINDS; k++)
-		buf_free(&rs->quote[k]);
 	return rc;
 }
 
@@ -1174,17 +1181,76 @@ seen_write(const char *seen, const char *hex)
 	free(tmp);
 }
 
+/*
+ * What every load ends with: the quote markers compiled, and the match
+ * context, JIT stack and match data every match shares.
+ */
+static int
+make_matcher(struct rules *rs)
+{
+	int rc;
+
+	if ((rc = make_strip(rs)) != 0)
+		return rc;
+	/*
+	 * Every match is bounded: backtracking by the match limit, the
+	 * interpreter's frames by the heap limit, the JIT by its stack.
+	 */
+	rs->mctx = pcre2_match_context_create(NULL);
+	rs->jit = pcre2_jit_stack_create(JIT_STACK_START, JIT_STACK_MAX, NULL);
+	rs->md = pcre2_match_data_create(1, NULL);
+	if (rs->mctx == NULL || rs->jit == NULL || rs->md == NULL) {
+		mo_warn("rules: out of memory for the matcher");
+		return EX_TEMPFAIL;
+	}
+	pcre2_set_match_limit(rs->mctx, MATCH_LIMIT);
+	pcre2_set_heap_limit(rs->mctx, HEAP_LIMIT_KIB);
+	pcre2_jit_stack_assign(rs->mctx, NULL, rs->jit);
+	rs->sum[0] = textsum_new();
+	rs->sum[1] = textsum_new();
+	rs->prefilter = 1;
+	rs->nojit = !mo_jit_allowed();
+	return 0;
+}
+
+static struct rules *
+rules_new(void)
+{
+	struct rules *rs = xcalloc(1, sizeof *rs);
+
+	rs->pool = prefilter_pool_new();
+	rs->words = langid_new();
+	return rs;
+}
+
+/*
+ * The rules kept in cache under key, when seen still says that the
+ * files they were read from compile whole (a pattern found broken
+ * when first matched removes seen); NULL when not.
+ */
+static struct rules *
+from_cache(const char *cache, const char *key, const char *seen)
+{
+	struct rules *rs = rules_new();
+
+	if (rules_cache_read(cache, key, rs) == -1 ||
+	    !seen_says(seen, rs->identity)) {
+		rules_free(rs);
+		return NULL;
+	}
+	rs->lazy = 1;
+	rs->seen = xstrdup(seen);
+	return rs;
+}
+
 int
 rules_load(const char *dir, const char *seen, int whole, struct rules **out)
 {
 	struct dirent **names = NULL;
-	struct rules *rs = xcalloc(1, sizeof *rs);
+	struct rules *rs = NULL;
 	struct buf *texts = NULL;
-	char **base = NULL, hex[65];
-	int n, rc = 0, frc;
-
-	rs->pool = prefilter_pool_new();
-	rs->words = langid_new();
+	char **base = NULL, hex[65], *key = NULL, *cache = NULL;
+	int n, rc = 0, frc, fresh = 1;
 
 	*out = NULL;
 	if ((n = scandir(dir, &names, is_rules_file, by_name)) == -1) {
@@ -1199,9 +1265,24 @@ rules_load(const char *dir, const char *seen, int whole, struct rules **out)
 	}
 	texts = xcalloc((size_t)n, sizeof *texts);
 	base = xcalloc((size_t)n, sizeof *base);
+	for (int i = 0; i < n; i++)
+		base[i] = names[i]->d_name;
+	/* the files' times are taken before they are read: a later edit shows */
+	if (seen != NULL) {
+		cache = xasprintf("%s.cache", seen);
+		key = rules_cache_key(dir, base, n, &fresh);
+	}
+	if (!whole && key != NULL &&
+	    (rs = from_cache(cache, key, seen)) != NULL) {
+		if ((rc = make_matcher(rs)) != 0)
+			goto out;
+		*out = rs;
+		rs = NULL;
+		goto out;
+	}
+	rs = rules_new();
 	/* A file that cannot be read outranks bad data in another. */
 	for (int i = 0; i < n; i++) {
-		base[i] = names[i]->d_name;
 		if ((frc = read_file(dir, base[i], &texts[i])) != 0) {
 			if (rc == 0 || rc == EX_DATAERR)
 				rc = frc;
@@ -1219,32 +1300,13 @@ rules_load(const char *dir, const char *seen, int whole, struct rules **out)
 		if (base[i] != NULL && load_file(rs, base[i], &texts[i]) != 0 &&
 		    rc == 0)
 			rc = EX_DATAERR;
-	if (rc != 0)
+	if (rc != 0 || (rc = make_matcher(rs)) != 0)
 		goto out;
-	if ((rc = make_strip(rs)) != 0)
-		goto out;
-
-	/*
-	 * Every match is bounded: backtracking by the match limit, the
-	 * interpreter's frames by the heap limit, the JIT by its stack.
-	 */
-	rs->mctx = pcre2_match_context_create(NULL);
-	rs->jit = pcre2_jit_stack_create(JIT_STACK_START, JIT_STACK_MAX, NULL);
-	rs->md = pcre2_match_data_create(1, NULL);
-	if (rs->mctx == NULL || rs->jit == NULL || rs->md == NULL) {
-		mo_warn("rules: out of memory for the matcher");
-		rc = EX_TEMPFAIL;
-		goto out;
-	}
-	pcre2_set_match_limit(rs->mctx, MATCH_LIMIT);
-	pcre2_set_heap_limit(rs->mctx, HEAP_LIMIT_KIB);
-	pcre2_jit_stack_assign(rs->mctx, NULL, rs->jit);
-	rs->sum[0] = textsum_new();
-	rs->sum[1] = textsum_new();
-	rs->prefilter = 1;
-	rs->nojit = !mo_jit_allowed();
 	if (seen != NULL && !rs->lazy)
 		seen_write(seen, hex);
+	/* every pattern compiled, now or on an earlier load: worth keeping */
+	if (key != NULL && !fresh)
+		rules_cache_write(cache, key, rs);
 	*out = rs;
 	rs = NULL;
 out:
@@ -1256,6 +1318,8 @@ out:
 	free(names);
 	free(texts);
 	free(base);
+	free(key);
+	free(cache);
 	rules_free(rs);
 	return rc;
 }

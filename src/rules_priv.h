@@ -29,6 +29,17 @@ struct field {
 	const char	*header;	/* the name inside where, FIELD_HEADER only */
 };
 
+/*
+ * A compiled pattern kept in the rules cache (rules_cache.c), PCRE2's
+ * serialised form where it lies in the cache's bytes, with a sum of
+ * them: decoded when first needed instead of compiled. len 0: none.
+ */
+struct kept_code {
+	const unsigned char *bytes;
+	size_t		 len;
+	uint64_t	 sum;
+};
+
 /* One branch of a rule's pattern as written on one line. */
 struct branch {
 	int		 line;
@@ -40,6 +51,7 @@ struct branch {
 	pcre2_code	*re;
 	struct prefilter *need;
 	unsigned	 runs;		/* as struct rule's, for re */
+	struct kept_code kept;		/* re, kept in the cache */
 };
 
 struct rule {
@@ -56,6 +68,7 @@ struct rule {
 	struct branch	*branches;
 	size_t		 nbranches;
 	pcre2_code	*re;
+	struct kept_code kept;		/* re, kept in the cache */
 	/*
 	 * Matched a branch at a time, each with its own prefilter: one
 	 * pattern of many branches tries them all at every place in the
@@ -91,8 +104,10 @@ struct rules {
 	char		**lang;
 	int		 nlang;
 	struct langid	*words;
+	/* the same words as a language byte, the word and a NUL each, for the cache */
+	struct buf	 wordlist;
 	unsigned long	 always;
-	/* while loading, the quote- lines of every file, an alternation a kind; then compiled */
+	/* the quote- lines of every file, an alternation a kind, compiled into strip */
 	struct buf	 quote[STRIP_KINDS];
 	struct strip	*strip;
 	/*
@@ -117,7 +132,32 @@ struct rules {
 	int		 lazy;
 	char		*seen;		/* the record that said so, when lazy */
 	char		 identity[65];	/* of the files read (rules_identity) */
+	/* loaded from the cache: its bytes, mapped, in which every rule's pattern lies */
+	void		*kept;
+	size_t		 keptlen;
 };
+
+/*
+ * The rules as loaded, kept in a file between runs (rules_cache.c).
+ * rules_cache_key says what stat(2) tells of the program, the
+ * directory dir and its rule files names[0..n), as a string the cache
+ * must hold to be believed (caller frees), or NULL when that cannot be
+ * told; *fresh is set when a file changed so lately that a cache of it
+ * must not be written. rules_cache_read fills an empty rs (its pool
+ * and words made, nothing else) from the file at path when that holds
+ * key and is ours: 0, or -1 when it does not, after which rs is to be
+ * freed. rules_cache_write writes rs, loaded and seen to compile whole,
+ * to path, with every pattern compiled; a failure is silent and costs
+ * the next load its time. rules_cache_code gives a pattern kept
+ * compiled, or NULL when there is none or it is damaged (compile it).
+ */
+char		*rules_cache_key(const char *dir, char *const *names, int n,
+		    int *fresh);
+int		 rules_cache_read(const char *path, const char *key,
+		    struct rules *rs);
+void		 rules_cache_write(const char *path, const char *key,
+		    const struct rules *rs);
+pcre2_code	*rules_cache_code(const struct kept_code *k);
 
 /* The compile options every rule has, before its flags. */
 #define RULE_OPTS	(PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF)
