@@ -108,6 +108,9 @@ explain(const struct conf *c, const char *path)
 	print_block("body (what the rules read as body)", message_body(m));
 	rules_languages(r, m, &langs);
 	printf("languages: %s\n", langs.len ? buf_str(&langs) : "(no lang)");
+	printf("rules: %zu, %s\n", rules_count(r), rules_cached(r) ?
+	    "as kept in the rules cache (the files are unchanged)" :
+	    "read from the files");
 	printf("rules tried:\n");
 	if (rules_classify(r, m, &hit, trace, NULL))
 		printf("winner: %s (%s)%s%s\n", hit.id, action_name(hit.action),

@@ -788,11 +788,14 @@ prefilter_pool_from(const uint32_t *start, size_t n, const uint16_t *tri)
 {
 	struct prefilter_pool *pool;
 
+	/* every start in order before any set is read: none may lie past tri */
 	if (start[0] != 0)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
-		if (start[i + 1] < start[i] ||
-		    !tri_parses(tri + start[i], start[i + 1] - start[i]))
+		if (start[i + 1] < start[i])
+			return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!tri_parses(tri + start[i], start[i + 1] - start[i]))
 			return NULL;
 	pool = prefilter_pool_new();
 	if (n == 0)
@@ -818,10 +821,12 @@ prefilter_from(const struct prefilter_pool *pool, const void *raw, size_t len)
 	p->need = xcalloc(len ? len : 1, sizeof *p->need);
 	memcpy(p->need, raw, len * sizeof *p->need);
 	while (i < len) {
-		size_t next = i + 1 + (size_t)p->need[i];
+		size_t next;
 
-		if (next > len)
+		/* compared, not added: a count near 2^32 must not wrap */
+		if (p->need[i] > len - i - 1)
 			goto bad;
+		next = i + 1 + (size_t)p->need[i];
 		for (i++; i < next; i++)
 			if (p->need[i] >= pool->n)
 				goto bad;

@@ -32,6 +32,12 @@ rules_count(const struct rules *r)
 	return r ? r->n : 0;
 }
 
+int
+rules_cached(const struct rules *r)
+{
+	return r->kept != NULL;
+}
+
 const char *
 rules_identity(const struct rules *r)
 {
@@ -150,14 +156,20 @@ compiled(const struct rules *r, struct rule *ru, pcre2_code **re,
 
 	if (ru->broken)
 		return PCRE2_ERROR_NOMEMORY;
-	if (*re != NULL || (*re = rules_cache_code(kept)) != NULL ||
-	    (*re = pcre2_compile((PCRE2_SPTR)pat, len, ru->opts, &err, &off,
+	if (*re != NULL || (*re = rules_cache_code(kept)) != NULL)
+		return 0;
+	if (!rules_cache_text(ru)) {
+		ru->broken = 1;
+		goto lost;
+	}
+	if ((*re = pcre2_compile((PCRE2_SPTR)pat, len, ru->opts, &err, &off,
 	    NULL)) != NULL)
 		return 0;
 	ru->broken = 1;		/* said once */
 	pcre2_get_error_message(err, msg, sizeof msg);
 	mo_warn("%s:%d: rule %s: bad pattern: %s", ru->file, ru->line, ru->id,
 	    (char *)msg);
+lost:
 	if (r->seen != NULL)
 		(void)unlink(r->seen);
 	return PCRE2_ERROR_NOMEMORY;
@@ -217,7 +229,7 @@ match(const struct rules *r, struct rule *ru, int which,
 
 	if (!ru->split) {
 		if ((rc = compiled(r, ru, &ru->re, &ru->kept, ru->pattern,
-		    strlen(ru->pattern))) != 0)
+		    ru->patlen)) != 0)
 			return rc;
 		warm(r, ru->re, &ru->runs);
 		rc = run(r, ru->re, ru->runs, t);
@@ -266,7 +278,7 @@ which_branch(const struct rules *r, struct rule *ru, const struct text *t)
 
 	if (ru->nbranches == 1)
 		return ru->branches[0].line;
-	if (ru->marked == NULL) {
+	if (ru->marked == NULL && rules_cache_text(ru)) {
 		for (k = 0; k < ru->nbranches; k++)
 			buf_printf(&b, "%s(*MARK:%zu)%.*s", k ? "|" : "", k,
 			    (int)ru->branches[k].len,

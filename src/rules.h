@@ -37,6 +37,8 @@ int		 rules_load(const char *dir, const char *seen, int whole,
 /* Accepts NULL. */
 void		 rules_free(struct rules *r);
 size_t		 rules_count(const struct rules *r);
+/* 1 when r came from the rules cache beside the database, not from reading the files. */
+int		 rules_cached(const struct rules *r);
 /*
  * The identity of the files r was loaded from (a SHA-256 of the PCRE2
  * and mailopt versions and of every file's name and bytes, as hex):

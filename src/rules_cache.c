@@ -34,6 +34,11 @@
  * files are not kept, so a later edit always shows in the key.
  */
 #define CACHE_SETTLE	2
+/* The header is summed from after its length and sum on. */
+#define HEAD_SUMMED	(sizeof CACHE_MAGIC - 1 + 3 * sizeof(uint32_t))
+/* What the reader takes: the writer writes no cache that exceeds them. */
+#define FILES_MAX	4096
+#define FIELDS_MAX	64
 
 /* Append the stat identity of st to key. */
 static void
@@ -147,15 +152,31 @@ put_data(struct writer *w, const void *p, size_t n)
 	buf_add(&w->data, p, n);
 }
 
-/* FNV-1a: damage to kept code is found before PCRE2 reads it. */
+/*
+ * A sum of p[0..n), eight bytes a step: damage to the cache (a crash
+ * between write and disk, a flipped bit) is found before it is
+ * believed. Not a defence against a writer: the file is ours alone.
+ */
 static uint64_t
 sum(const unsigned char *p, size_t n)
 {
-	uint64_t h = 14695981039346656037u;
+	uint64_t h = 0x9e3779b97f4a7c15u ^ n, w;
 
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, sizeof w);
+		h = (h ^ w) * 0x100000001b3u;
+		h ^= h >> 29;
+	}
 	while (n--)
-		h = (h ^ *p++) * 1099511628211u;
+		h = (h ^ *p++) * 0x100000001b3u;
 	return h;
+}
+
+static void
+put_sum(struct buf *b, uint64_t h)
+{
+	put_u32(b, (uint32_t)h);
+	put_u32(b, (uint32_t)(h >> 32));
 }
 
 /*
@@ -183,9 +204,9 @@ put_code(struct writer *w, const pcre2_code *re, const char *pat, size_t len,
 		return;
 	}
 	h = sum(bytes, size);
+	/* 16-aligned in the file, so in memory: PCRE2 reads it in place */
 	put_data(w, bytes, size);
-	put_u32(&w->head, (uint32_t)h);
-	put_u32(&w->head, (uint32_t)(h >> 32));
+	put_sum(&w->head, h);
 	pcre2_serialize_free(bytes);
 	pcre2_code_free(mine);
 }
@@ -223,9 +244,10 @@ put_rule(struct writer *w, const struct rules *rs, const struct rule *r)
 	put_need(b, r->need);
 	put_str(b, r->need_why);
 	/* with its NUL: it is used where it lies */
-	put_data(w, r->pattern, strlen(r->pattern) + 1);
+	put_data(w, r->pattern, r->patlen + 1);
+	put_sum(b, sum((const unsigned char *)r->pattern, r->patlen));
 	if (!r->split)
-		put_code(w, r->re, r->pattern, strlen(r->pattern), r->opts);
+		put_code(w, r->re, r->pattern, r->patlen, r->opts);
 	put_u32(b, (uint32_t)r->nfields);
 	for (size_t i = 0; i < r->nfields; i++) {
 		put_u32(b, (uint32_t)r->fields[i].kind);
@@ -257,8 +279,15 @@ rules_cache_write(const char *path, const char *key, const struct rules *rs)
 	char *tmp = NULL;
 	int fd, bad;
 
+	if (rs->nfiles > FILES_MAX)
+		return;
+	for (size_t i = 0; i < rs->n; i++)
+		if (rs->v[i].nfields > FIELDS_MAX)
+			return;
 	buf_adds(b, CACHE_MAGIC);
-	put_u32(b, 0);		/* the header's length, known at its end */
+	/* the header's length and sum, known at its end */
+	put_u32(b, 0);
+	put_sum(b, 0);
 	put_str(b, key);
 	put_str(b, rs->identity);
 	put_u32(b, (uint32_t)rs->nfiles);
@@ -283,16 +312,26 @@ rules_cache_write(const char *path, const char *key, const struct rules *rs)
 	buf_adds(b, "end\n");
 	/* the data, 16-aligned; the file ends in a NUL, so no string runs off it */
 	buf_add(b, zero, (16 - b->len % 16) % 16);
-	memcpy(b->s + strlen(CACHE_MAGIC), &(uint32_t){ (uint32_t)b->len },
-	    sizeof(uint32_t));
-	buf_add(&w.data, zero, 1);
-	if (w.bad || b->len + w.data.len > CACHE_MAX)
+	if (w.bad || b->len + w.data.len + 1 > CACHE_MAX)
 		goto out;
+	{
+		uint32_t v[3];
+		uint64_t h = sum((const unsigned char *)b->s + HEAD_SUMMED,
+		    b->len - HEAD_SUMMED);
+
+		v[0] = (uint32_t)b->len;
+		v[1] = (uint32_t)h;
+		v[2] = (uint32_t)(h >> 32);
+		memcpy(b->s + strlen(CACHE_MAGIC), v, sizeof v);
+	}
+	buf_add(&w.data, zero, 1);
 	tmp = xasprintf("%s.XXXXXX", path);
 	/* mkstemp makes it 0600; a failure costs the next load its time */
 	if ((fd = mkstemp(tmp)) != -1) {
+		/* on the disk before it is named: a crash leaves no half-written copy */
 		bad = write_all(fd, buf_str(b), b->len) == -1 ||
-		    write_all(fd, buf_str(&w.data), w.data.len) == -1;
+		    write_all(fd, buf_str(&w.data), w.data.len) == -1 ||
+		    fsync(fd) == -1;
 		if (close(fd) == -1 || bad || rename(tmp, path) == -1)
 			(void)unlink(tmp);
 	}
@@ -422,6 +461,9 @@ get_code(struct cur *c, struct kept_code *k)
 	uint32_t lo, hi;
 
 	k->bytes = (const unsigned char *)get_data(c, &k->len);
+	/* put 16-aligned; PCRE2 reads its fields in place */
+	if (k->bytes != NULL && (k->bytes - (const unsigned char *)c->data) % 16)
+		c->bad = 1;
 	lo = get_u32(c);
 	hi = get_u32(c);
 	k->sum = (uint64_t)hi << 32 | lo;
@@ -455,9 +497,12 @@ get_rule(struct cur *c, struct rules *rs, struct rule *r)
 	r->need_why = get_str(c);
 	if ((r->pattern = get_pattern(c, &plen)) == NULL)
 		return;
+	r->patlen = plen;
+	r->patsum = get_u32(c);
+	r->patsum |= (uint64_t)get_u32(c) << 32;
 	if (!r->split)
 		get_code(c, &r->kept);
-	if ((n = get_u32(c)) == 0 || n > 64 || c->bad) {
+	if ((n = get_u32(c)) == 0 || n > FIELDS_MAX || c->bad) {
 		c->bad = 1;
 		return;
 	}
@@ -515,7 +560,10 @@ parse(struct cur *c, const char *key, struct rules *rs)
 	    memcmp(c->p - strlen(CACHE_MAGIC), CACHE_MAGIC,
 	    strlen(CACHE_MAGIC)) != 0)
 		return -1;
-	(void)get_u32(c);	/* the header's length, read by rules_cache_read */
+	/* the header's length and sum, checked by rules_cache_read */
+	(void)get_u32(c);
+	(void)get_u32(c);
+	(void)get_u32(c);
 	s = get_str(c);
 	if (s == NULL || strcmp(s, key) != 0) {
 		free(s);
@@ -529,7 +577,7 @@ parse(struct cur *c, const char *key, struct rules *rs)
 	memcpy(rs->identity, s, 65);
 	free(s);
 
-	if ((n = get_u32(c)) == 0 || n > 4096)
+	if ((n = get_u32(c)) == 0 || n > FILES_MAX)
 		return -1;
 	rs->files = xcalloc(n, sizeof *rs->files);
 	rs->langs = xcalloc(n, sizeof *rs->langs);
@@ -603,7 +651,7 @@ rules_cache_read(const char *path, const char *key, struct rules *rs)
 	struct cur c = { 0 };
 	void *m;
 	size_t size;
-	uint32_t head;
+	uint32_t head, v[3];
 	int fd, rc = -1;
 
 	/* believed only when ours and writable by no one else, as seen is */
@@ -626,11 +674,14 @@ rules_cache_read(const char *path, const char *key, struct rules *rs)
 	rs->keptlen = size;
 	if (((const char *)m)[size - 1] != '\0')
 		goto out;
-	/* the header's length follows the magic; the data follows the header */
-	if (size < strlen(CACHE_MAGIC) + sizeof head)
+	/* the header's length and sum follow the magic; the data follows the header */
+	if (size < HEAD_SUMMED)
 		goto out;
-	memcpy(&head, (const char *)m + strlen(CACHE_MAGIC), sizeof head);
-	if (head % 16 != 0 || head >= size)
+	memcpy(v, (const char *)m + strlen(CACHE_MAGIC), sizeof v);
+	head = v[0];
+	if (head % 16 != 0 || head < HEAD_SUMMED || head >= size ||
+	    sum((const unsigned char *)m + HEAD_SUMMED, head - HEAD_SUMMED) !=
+	    ((uint64_t)v[2] << 32 | v[1]))
 		goto out;
 	c.p = m;
 	c.end = (const char *)m + head;
@@ -651,4 +702,18 @@ rules_cache_code(const struct kept_code *k)
 	    pcre2_serialize_decode(&re, 1, k->bytes, NULL) != 1)
 		return NULL;
 	return re;
+}
+
+int
+rules_cache_text(struct rule *r)
+{
+	if (r->patcheck == 0)
+		r->patcheck = r->patsum == sum((const unsigned char *)r->pattern,
+		    r->patlen) ? 1 : -1;
+	if (r->patcheck == -1) {
+		mo_warn("%s:%d: rule %s: its pattern in the rules cache is "
+		    "damaged", r->file, r->line, r->id);
+		r->patcheck = -2;	/* said once */
+	}
+	return r->patcheck == 1;
 }

@@ -710,7 +710,7 @@ static int
 compile_rule(struct rule *r, int *err, size_t *off)
 {
 	if (!r->split)
-		return (r->re = compile(r->pattern, strlen(r->pattern),
+		return (r->re = compile(r->pattern, r->patlen,
 		    r->opts, err, off)) == NULL ? -1 : 0;
 	for (size_t i = 0; i < r->nbranches; i++) {
 		struct branch *b = &r->branches[i];
@@ -788,6 +788,8 @@ build_pattern(struct reader *rd, struct rule *r, struct pending *p,
 		buf_add(&pat, buf_str(&pt->exp), pt->exp.len);
 	}
 	*line = p->line;
+	r->patlen = pat.len;
+	r->patcheck = 1;	/* read from the file, not the cache */
 	r->pattern = buf_steal(&pat);
 	(void)split_branches(r, rd->rs->pool);
 	/* rule files seen to compile whole compile a pattern when first matched */

@@ -64,6 +64,13 @@ struct rule {
 	struct field	*fields;
 	size_t		 nfields;
 	char		*pattern;	/* expanded, without slashes and flags */
+	size_t		 patlen;
+	/*
+	 * From the cache: a sum of the pattern's text, checked when the
+	 * text is first read (rules_cache_text): 0 unchecked, 1 good, -1 not.
+	 */
+	uint64_t	 patsum;
+	int		 patcheck;
 	uint32_t	 opts;		/* for pcre2_compile */
 	struct branch	*branches;
 	size_t		 nbranches;
@@ -158,6 +165,12 @@ int		 rules_cache_read(const char *path, const char *key,
 void		 rules_cache_write(const char *path, const char *key,
 		    const struct rules *rs);
 pcre2_code	*rules_cache_code(const struct kept_code *k);
+/*
+ * Whether r's pattern text may be read: always when it was read from
+ * the files; when it lies in the cache, when it still has the sum it
+ * was written with (checked once). A damaged one is reported.
+ */
+int		 rules_cache_text(struct rule *r);
 
 /* The compile options every rule has, before its flags. */
 #define RULE_OPTS	(PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF)
