@@ -12,6 +12,13 @@
 
 /* More would bury the likely ones under the lucky ones. */
 #define MAX_CANDIDATES	8
+/*
+ * A key more profiles share than this finds none by itself (a city and
+ * postcode, one domain): so many equal candidates tell no one apart,
+ * and weighing them all would make a look-up cost what the customer
+ * base does. Its clue still counts for a profile another key finds.
+ */
+#define KEY_COMMON	1000
 /* What one text may offer, against mail that lists thousands. */
 #define MAX_CLUES	50
 /* E.164 allows 15 digits; fewer than 7 are quantities, postcodes, extensions. */
@@ -814,7 +821,7 @@ candidates_find(struct store *s, const struct message *msg,
 	if ((rc = store_keys_stale(s, &ids)) != 0)
 		goto out;
 	for (i = 0; i < k.n; i++)
-		if ((rc = store_keys_find(s, k.v[i], &ids)) != 0)
+		if ((rc = store_keys_find(s, k.v[i], KEY_COMMON, &ids)) != 0)
 			goto out;
 	if (ids.n > 1)
 		qsort(ids.v, ids.n, sizeof *ids.v, by_id);

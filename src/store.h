@@ -61,8 +61,8 @@ int	 store_profile_get(struct store *s, int64_t id, struct profile *p,
  * (candidates.c makes them). A profile whose addresses, name, company,
  * phone or postal address changed since its keys were made is stale:
  * store_keys_stale appends the ids of those, store_keys_find those of
- * the profiles with key, to ids (ids->v is the caller's to free). Both 0 or
- * an error code. store_keys_set gives profile id the keys[0..n) (and
+ * the profiles with key, to ids (ids->v is the caller's to free), but
+ * none when more than max share it. Both 0 or an error code. store_keys_set gives profile id the keys[0..n) (and
  * no others) and makes it fresh, inside the caller's transaction.
  */
 struct ids {
@@ -72,7 +72,8 @@ struct ids {
 int	 store_keys_stale(struct store *s, struct ids *ids);
 /* Whether some profile is stale (*any 1) or none (0), without listing them. 0 or an error code. */
 int	 store_keys_any_stale(struct store *s, int *any);
-int	 store_keys_find(struct store *s, const char *key, struct ids *ids);
+int	 store_keys_find(struct store *s, const char *key, size_t max,
+	    struct ids *ids);
 int	 store_keys_set(struct store *s, int64_t id, char *const *keys,
 	    size_t n);
 

@@ -31,7 +31,7 @@ static const struct sq queries[Q_COUNT] = {
 	[Q_KEY_ADD] = { "save profile keys",
 	    "INSERT OR IGNORE INTO profile_key (key, profile_id) VALUES (?1, ?2)" },
 	[Q_KEY_FIND] = { "find profiles by key",
-	    "SELECT profile_id FROM profile_key WHERE key = ?1" },
+	    "SELECT profile_id FROM profile_key WHERE key = ?1 LIMIT ?2" },
 };
 
 #define q_run(s, q, ...)	sq_run((s), &queries[q], __VA_ARGS__)
@@ -39,13 +39,15 @@ static const struct sq queries[Q_COUNT] = {
 #define q_done(s, q)		sq_done((s), &queries[q])
 #define STMT(s, q)		sq_stmt((s), &queries[q])
 
-/* Every id the query q (bound to key, or to nothing) returns, appended to ids. */
+/* Every id the query q (bound to key and limit, or to nothing) returns, appended to ids. */
 static int
-ids_of(struct store *s, enum q q, const char *key, struct ids *ids)
+ids_of(struct store *s, enum q q, const char *key, int64_t limit,
+    struct ids *ids)
 {
 	int ret, row;
 
-	ret = key ? q_run(s, q, &row, "s", key) : q_run(s, q, &row, "");
+	ret = key ? q_run(s, q, &row, "sl", key, limit) :
+	    q_run(s, q, &row, "");
 	for (; ret == 0 && row; ret = q_step(s, q, &row)) {
 		if (ids->n == ids->cap) {
 			ids->cap = ids->cap ? ids->cap * 2 : 16;
@@ -60,7 +62,7 @@ ids_of(struct store *s, enum q q, const char *key, struct ids *ids)
 int
 store_keys_stale(struct store *s, struct ids *ids)
 {
-	return ids_of(s, Q_STALE_EACH, NULL, ids);
+	return ids_of(s, Q_STALE_EACH, NULL, 0, ids);
 }
 
 int
@@ -76,9 +78,17 @@ store_keys_any_stale(struct store *s, int *any)
 }
 
 int
-store_keys_find(struct store *s, const char *key, struct ids *ids)
+store_keys_find(struct store *s, const char *key, size_t max,
+    struct ids *ids)
 {
-	return ids_of(s, Q_KEY_FIND, key, ids);
+	size_t had = ids->n;
+	int ret;
+
+	/* one row more than max tells that there are more, at its cost only */
+	if ((ret = ids_of(s, Q_KEY_FIND, key, (int64_t)max + 1, ids)) == 0 &&
+	    ids->n - had > max)
+		ids->n = had;
+	return ret;
 }
 
 int

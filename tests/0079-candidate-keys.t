@@ -3,7 +3,8 @@
 # domains, phone numbers, names, companies, postal address lines) that
 # an import makes and `queue list` and `queue show` renew for profiles
 # changed since; a profile changed behind them is weighed one by one
-# until its keys are made anew, so the candidates are the same.
+# until its keys are made anew, so the candidates are the same. A key
+# more than 1,000 profiles share finds no one by itself.
 . "$srcdir/tests/lib.sh"
 
 command -v sqlite3 >/dev/null || skip_all "no sqlite3 shell"
@@ -57,4 +58,37 @@ mo profile delete jane.doe@doe-consulting.example >/dev/null
 is "$(sql "SELECT count(*) FROM profile_key WHERE profile_id = (SELECT id FROM profile WHERE erased IS NOT NULL)")" 0 \
 	"an erased profile has no keys"
 unlike "$(mo queue show "$entry")" "(Kevin O'Brien), score" "and is no candidate"
+# a key more than 1,000 profiles share finds no one by itself, but still
+# counts for a profile found by another
+mo init >/dev/null
+gen_profiles() {
+	echo 'email,other_emails,name,company,phone,address,country,products,marketing_email,marketing_postal,third_party'
+	i=1
+	while [ $i -le "$1" ]; do
+		printf 'p%04d@leeds-%d.example,,Person %04d Tenant,,,"Unit %d, Gasworks Road, Leeds LS1 1AA",GB,,1,1,1\n' $i $i $i $i
+		i=$((i + 1))
+	done
+	echo 'olga.moss@moss-labs.example,,Olga Moss,,+44 113 496 0871,"Unit 2000, Gasworks Road, Leeds LS1 1AA",GB,,1,1,1'
+}
+gen_profiles 999 > "$T/leeds.csv"
+mo profile import "$T/leeds.csv" >/dev/null
+mkmaildir "$T/leeds"
+cat > "$T/leeds/new/1.leeds" <<'MSG'
+From: Facilities <facilities@gasworks-park.example>
+To: sales@nordwind.example
+Subject: catalogues
+Message-ID: <leeds-1@gasworks-park.example>
+Date: Mon, 3 Jun 2024 09:12:44 +0100
+
+Please stop sending printed catalogues to Gasworks Road, Leeds LS1 1AA.
+The lab phone is 0113 496 0871.
+MSG
+mo sweep -q --no-flush "$T/leeds" >/dev/null
+entry=$(mo queue list --json | grep 'leeds-1@gasworks-park' | sed 's/^{"id":\([0-9]*\),.*/\1/')
+like "$(mo queue show "$entry")" "p0001@leeds-1.example" "a postal line 1,000 profiles share finds them"
+gen_profiles 1000 > "$T/leeds.csv"
+mo profile import "$T/leeds.csv" >/dev/null
+unlike "$(mo queue show "$entry")" "p0001@leeds-1.example" "one more, and it finds no one by itself"
+like "$(mo queue show "$entry")" "olga.moss@moss-labs.example" "a profile found by another key is still a candidate"
+like "$(mo queue show "$entry")" "postal address is in the text: Gasworks Road; Leeds LS1 1AA" "  and the shared postal line still counts for it"
 done_testing
