@@ -644,6 +644,24 @@ parse(struct cur *c, const char *key, struct rules *rs)
 	return 0;
 }
 
+/*
+ * Let go of the mapped pages of p[0..n): read once, they would stay in
+ * the process's memory beside the copy made of them, and a sweep reads
+ * nearly all. Unchanged pages of a private file mapping come back from
+ * the file if they are read again, so this frees memory, never data.
+ */
+static void
+let_go(const void *p, size_t n)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uintptr_t a = (uintptr_t)p, z = a + n;
+
+	if (page <= 0 || n == 0)
+		return;
+	a -= a % (uintptr_t)page;
+	(void)madvise((void *)a, z - a, MADV_DONTNEED);
+}
+
 int
 rules_cache_read(const char *path, const char *key, struct rules *rs)
 {
@@ -688,6 +706,8 @@ rules_cache_read(const char *path, const char *key, struct rules *rs)
 	c.data = (const char *)m + head;
 	c.datalen = size - head;
 	rc = parse(&c, key, rs);
+	/* the header is copied out; only the data is read from here on */
+	let_go(m, head);
 out:
 	close(fd);
 	return rc;
@@ -697,11 +717,14 @@ pcre2_code *
 rules_cache_code(const struct kept_code *k)
 {
 	pcre2_code *re;
+	int ok;
 
-	if (k->len == 0 || sum(k->bytes, k->len) != k->sum ||
-	    pcre2_serialize_decode(&re, 1, k->bytes, NULL) != 1)
+	if (k->len == 0)
 		return NULL;
-	return re;
+	ok = sum(k->bytes, k->len) == k->sum &&
+	    pcre2_serialize_decode(&re, 1, k->bytes, NULL) == 1;
+	let_go(k->bytes, k->len);
+	return ok ? re : NULL;
 }
 
 int
