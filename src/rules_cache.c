@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -267,6 +268,23 @@ put_rule(struct writer *w, const struct rules *rs, const struct rule *r)
 	}
 }
 
+/* Open tmp (ours, 0600) to write, unless another writer holds it: -1. */
+static int
+make_new(const char *tmp)
+{
+	struct stat st;
+	int fd;
+
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) != -1 || errno != EEXIST)
+		return fd;
+	if (lstat(tmp, &st) == -1 || st.st_mtime > time(NULL) - 60 ||
+	    unlink(tmp) == -1)
+		return -1;
+	return open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+}
+
 void
 rules_cache_write(const char *path, const char *key, const struct rules *rs)
 {
@@ -277,13 +295,22 @@ rules_cache_write(const char *path, const char *key, const struct rules *rs)
 	const uint16_t *tri;
 	size_t npool;
 	char *tmp = NULL;
-	int fd, bad;
+	int fd = -1, bad;
 
 	if (rs->nfiles > FILES_MAX)
 		return;
 	for (size_t i = 0; i < rs->n; i++)
 		if (rs->v[i].nfields > FIELDS_MAX)
 			return;
+	/*
+	 * One writer at a time: right after the files settle, every load
+	 * finds no cache, and each would compile every pattern to write
+	 * one. The others go on without. A copy a killed writer left is
+	 * taken over once it is a minute old.
+	 */
+	tmp = xasprintf("%s.new", path);
+	if ((fd = make_new(tmp)) == -1)
+		goto out;
 	buf_adds(b, CACHE_MAGIC);
 	/* the header's length and sum, known at its end */
 	put_u32(b, 0);
@@ -325,17 +352,19 @@ rules_cache_write(const char *path, const char *key, const struct rules *rs)
 		memcpy(b->s + strlen(CACHE_MAGIC), v, sizeof v);
 	}
 	buf_add(&w.data, zero, 1);
-	tmp = xasprintf("%s.XXXXXX", path);
-	/* mkstemp makes it 0600; a failure costs the next load its time */
-	if ((fd = mkstemp(tmp)) != -1) {
-		/* on the disk before it is named: a crash leaves no half-written copy */
-		bad = write_all(fd, buf_str(b), b->len) == -1 ||
-		    write_all(fd, buf_str(&w.data), w.data.len) == -1 ||
-		    fsync(fd) == -1;
-		if (close(fd) == -1 || bad || rename(tmp, path) == -1)
-			(void)unlink(tmp);
-	}
+	/* on the disk before it is named: a crash leaves no half-written copy */
+	bad = write_all(fd, buf_str(b), b->len) == -1 ||
+	    write_all(fd, buf_str(&w.data), w.data.len) == -1 ||
+	    fsync(fd) == -1;
+	if (close(fd) == -1 || bad || rename(tmp, path) == -1)
+		(void)unlink(tmp);
+	fd = -1;
 out:
+	/* a failure costs the next load its time, nothing else */
+	if (fd != -1) {
+		close(fd);
+		(void)unlink(tmp);
+	}
 	free(tmp);
 	buf_free(&w.head);
 	buf_free(&w.data);

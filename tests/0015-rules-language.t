@@ -271,7 +271,13 @@ mo --rules "$T/cache" rules check >/dev/null
 chmod 0666 "$K"
 exits 0 "a load beside a copy others may write" mo --rules "$T/cache" rules explain "$T/msg.eml"
 like "$(cat "$T/out")" "rules: 1, read from the files" "  does not believe it"
-mo --rules "$T/cache" rules check >/dev/null
+rm -f "$K"
+: > "$K.new"
+exits 0 "a load while another writes the copy" mo --rules "$T/cache" rules check
+is "$(ls "$K" 2>/dev/null)" "" "  leaves the writing to it"
+touch -d '2 minutes ago' "$K.new"
+exits 0 "a load beside what a killed writer left" mo --rules "$T/cache" rules check
+is "$(stat -c %a "$K" 2>/dev/null):$(ls "$K.new" 2>/dev/null)" "600:" "  takes it over"
 rm -f "$T/db/mailopt.db-rules"
 exits 0 "a load with the record of compiling whole gone" mo --rules "$T/cache" rules explain "$T/msg.eml"
 like "$(cat "$T/out")" "rules: 1, read from the files" "  does not believe the copy either"
