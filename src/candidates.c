@@ -14,11 +14,12 @@
 #define MAX_CANDIDATES	8
 /*
  * A key more profiles share than this finds none by itself (a city and
- * postcode, one domain): so many equal candidates tell no one apart,
- * and weighing them all would make a look-up cost what the customer
- * base does. Its clue still counts for a profile another key finds.
+ * postcode, a common name, one domain): so many equal candidates tell
+ * no one apart, and weighing them all would make a look-up cost what
+ * the customer base does. Its clue still counts for a profile another
+ * key finds.
  */
-#define KEY_COMMON	1000
+#define KEY_COMMON	100
 /* What one text may offer, against mail that lists thousands. */
 #define MAX_CLUES	50
 /* E.164 allows 15 digits; fewer than 7 are quantities, postcodes, extensions. */
