@@ -301,7 +301,8 @@ which_branch(const struct rules *r, struct rule *ru, const struct text *t)
  */
 static unsigned long
 readers(const struct rules *r, const struct text *subject,
-    const struct text *body, unsigned counts[LANGID_MAX])
+    const struct text *body, unsigned counts[LANGID_MAX],
+    unsigned long *written)
 {
 	unsigned more[LANGID_MAX];
 
@@ -309,7 +310,9 @@ readers(const struct rules *r, const struct text *subject,
 	langid_count(r->words, body->s, body->len, more);
 	for (int i = 0; i < LANGID_MAX; i++)
 		counts[i] += more[i];
-	return langid_readers(counts) | r->always;
+	/* the languages the text may be written in, `anywhere` aside */
+	*written = langid_readers(counts);
+	return *written | r->always;
 }
 
 void
@@ -319,7 +322,8 @@ rules_languages(const struct rules *r, const struct message *m,
 	const struct text subject = capped(message_subject(m));
 	const struct text body = capped(message_body(m));
 	unsigned counts[LANGID_MAX];
-	unsigned long on = readers(r, &subject, &body, counts);
+	unsigned long written;
+	unsigned long on = readers(r, &subject, &body, counts, &written);
 
 	for (int i = 0; i < r->nlang; i++)
 		buf_printf(out, "%s%s %u%s", i ? ", " : "", r->lang[i],
@@ -338,8 +342,9 @@ rules_classify(const struct rules *r, const struct message *m,
 	struct rules *rw = (struct rules *)r;	/* the match state only */
 	PCRE2_UCHAR errbuf[256];
 	unsigned counts[LANGID_MAX];
+	unsigned long written;
 	/* requests of a language the text is plainly not in are not read */
-	const unsigned long on = readers(r, &subject, &body, counts);
+	const unsigned long on = readers(r, &subject, &body, counts, &written);
 
 	rw->ready[0] = rw->ready[1] = 0;
 	for (size_t i = 0; i < r->n; i++) {
@@ -355,6 +360,9 @@ rules_classify(const struct rules *r, const struct message *m,
 		 */
 		if (ru->langno >= 0 && ru->action != ACTION_IGNORE &&
 		    !(on & 1ul << ru->langno))
+			continue;
+		/* nor any rule of an own-language-only part in another's text */
+		if (ru->own && ru->langno >= 0 && !(written & 1ul << ru->langno))
 			continue;
 
 		for (size_t j = 0; j < ru->nfields && h.where == NULL; j++) {

@@ -70,6 +70,7 @@ struct reader {
 	int		 nrules;	/* rules seen in this file, good or bad */
 	int		 langno;	/* the file's lang, an index of rs->lang */
 	int		 anywhere;	/* its lang line says anywhere */
+	int		 own;		/* below an own-language-only line */
 	struct pending	 pend;
 };
 
@@ -817,6 +818,7 @@ finish_rule(struct reader *rd)
 	if (!p->active)
 		return 0;
 	r.file = rd->file;
+	r.own = rd->own;
 	r.lang = rs->langs[rd->fileno];
 	r.langno = r.lang ? rd->langno : -1;
 	r.line = p->line;
@@ -952,6 +954,15 @@ parse_line(struct reader *rd, int lineno, char *line)
 		return parse_lang(rd, lineno, rest) == -1 ? -1 : rc;
 	if (strcmp(line, "words") == 0)
 		return parse_words(rd, lineno, rest) == -1 ? -1 : rc;
+	if (strcmp(line, "own-language-only") == 0) {
+		if (*rest != '\0' || rd->rs->langs[rd->fileno] == NULL) {
+			bad_line(rd->file, lineno, "want: own-language-only, "
+			    "alone on its line, after the file's lang line");
+			return -1;
+		}
+		rd->own = 1;
+		return rc;
+	}
 	if (strncmp(line, "quote-", 6) == 0) {
 		int q = parse_quote(rd, lineno, line, rest);
 

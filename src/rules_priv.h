@@ -60,6 +60,11 @@ struct rule {
 	const char	*file;		/* owned by struct rules */
 	const char	*lang;		/* the file's `lang`, NULL for none; likewise */
 	int		 langno;	/* its index in struct rules' lang, -1 for none */
+	/*
+	 * Below an own-language-only line: read only mail its words say is
+	 * in the file's language, whatever `anywhere` says; guards too.
+	 */
+	int		 own;
 	int		 line;
 	struct field	*fields;
 	size_t		 nfields;

@@ -282,6 +282,27 @@ rm -f "$T/db/mailopt.db-rules"
 exits 0 "a load with the record of compiling whole gone" mo --rules "$T/cache" rules explain "$T/msg.eml"
 like "$(cat "$T/out")" "rules: 1, read from the files" "  does not believe the copy either"
 
+# --- own-language-only ---------------------------------------------------
+# Rules below an own-language-only line read only mail their file's
+# words say may be in its language, even in a file that reads anywhere.
+mkdir -p "$T/own"
+printf 'lang en anywhere\nwords the and you please with this that\n\nloan-word  optout-all  body  /\\bnewsletter\\s+stop\\b/i\n\nown-language-only\n\nsentence  optout-email  body  /\\bnewsletter\\s+halt\\b/i\n' > "$T/own/50-en.rules"
+printf 'lang de\nwords der die das und bitte mit ich nicht\n' > "$T/own/41-de.rules"
+exits 0 "a file with an own-language-only line loads" mo --rules "$T/own" rules check
+mkmsg "Hallo" "Bitte den Newsletter halt abbestellen, ich will das nicht und die Post auch nicht."
+exits 0 "rules explain, German text" mo --rules "$T/own" rules explain "$T/msg.eml"
+like "$(cat "$T/out")" "winner: none" "  a rule below the line does not read another language's text"
+mkmsg "Hallo" "Bitte den Newsletter stop, ich will das nicht und die Post auch nicht."
+exits 0 "rules explain, German text, a loan word" mo --rules "$T/own" rules explain "$T/msg.eml"
+like "$(cat "$T/out")" "winner: loan-word" "  a rule above it still reads any language (anywhere)"
+mkmsg "Hello" "Please, the newsletter halt, and this with that: you know the drill."
+exits 0 "rules explain, English text" mo --rules "$T/own" rules explain "$T/msg.eml"
+like "$(cat "$T/out")" "winner: sentence" "  a rule below the line reads its own language"
+printf 'own-language-only\nlang en\n' > "$T/own/60-x.rules"
+exits 65 "own-language-only before the file's lang line" mo --rules "$T/own" rules check
+like "$(cat "$T/err")" "60-x.rules:1: want: own-language-only" "  is an error at its line"
+rm -f "$T/own/60-x.rules"
+
 # --- lang picks the confirmation's template --------------------------------
 mailconf
 mo init >/dev/null
