@@ -1,5 +1,5 @@
 #!/bin/sh
-# deliver.sh — CPU time of one `mailopt deliver`, for mail that is not a request and for a request, beside procmail filing the same message in a Maildir.
+# deliver.sh — CPU time of one `mailopt deliver`, for mail that is not a request (in English and in German) and for a request, beside procmail filing the same message in a Maildir.
 #
 #   sh bench/deliver.sh [RUNS]     (default 50)
 #
@@ -44,6 +44,28 @@ to our lab in Kassel by the end of the month? We would also need the
 calibration certificates.
 
 Kind regards,
+Jonas Weber
+Weber Labortechnik GmbH, Kassel
+MSG
+
+# the same in German: the German rules end in their concept layer, which
+# reads most German mail that no phrase rule took
+cat > "$work/plain-de.eml" <<'MSG'
+From: Jonas Weber <j.weber@example.de>
+To: sales@nordwind.example
+Subject: Angebot 20 Thermometer
+Date: Mon, 3 Jun 2024 09:12:44 +0200
+Message-ID: <angebot-4711@example.de>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+
+Guten Morgen,
+
+könnten Sie uns bitte ein Angebot über 20 Thermometer TH-200 schicken,
+geliefert bis Ende des Monats an unser Labor in Kassel? Bitte nennen
+Sie uns auch die Lieferzeit und ob die Geräte kalibriert kommen.
+
+Mit freundlichen Grüßen
 Jonas Weber
 Weber Labortechnik GmbH, Kassel
 MSG
@@ -99,5 +121,6 @@ forget_deliver() {
 echo "bench: $runs runs each"
 per "$work/plain.eml" "procmail, filing in a Maildir" "$procmail" -m "$work/procmailrc"
 per "$work/plain.eml" "mailopt deliver, not a request" "$mailopt" deliver --no-flush
+per "$work/plain-de.eml" "mailopt deliver, not a request, in German" "$mailopt" deliver --no-flush
 per "$work/request.eml" "mailopt deliver, a request" "$mailopt" deliver --no-flush
 per "$work/plain.eml" "mailopt deliver, not a request, first load" forget_deliver
