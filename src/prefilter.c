@@ -784,29 +784,36 @@ tri_parses(const uint16_t *h, size_t n)
 }
 
 struct prefilter_pool *
-prefilter_pool_from(const uint32_t *start, size_t n, const uint16_t *tri)
+prefilter_pool_from(const void *start, size_t n, const void *tri)
 {
 	struct prefilter_pool *pool;
+	uint32_t *sv, first;
 
-	/* every start in order before any set is read: none may lie past tri */
-	if (start[0] != 0)
+	memcpy(&first, start, sizeof first);
+	if (first != 0)
 		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if (start[i + 1] < start[i])
-			return NULL;
-	for (size_t i = 0; i < n; i++)
-		if (!tri_parses(tri + start[i], start[i + 1] - start[i]))
-			return NULL;
+	/* a pool without sets has no arrays (pool_intern makes them) */
 	pool = prefilter_pool_new();
 	if (n == 0)
 		return pool;
+	/* copied first: the bytes need not be aligned */
+	sv = pool->start = xcalloc(n + 1, sizeof *pool->start);
+	memcpy(sv, start, (n + 1) * sizeof *sv);
+	pool->tri = xcalloc(sv[n] ? sv[n] : 1, sizeof *pool->tri);
+	memcpy(pool->tri, tri, sv[n] * sizeof *pool->tri);
 	pool->n = n;
-	pool->start = xcalloc(n + 1, sizeof *pool->start);
-	memcpy(pool->start, start, (n + 1) * sizeof *start);
-	pool->tri = xcalloc(start[n] ? start[n] : 1, sizeof *pool->tri);
-	memcpy(pool->tri, tri, start[n] * sizeof *tri);
+	/* every start in order before any set is read: none may lie past tri */
+	for (size_t i = 0; i < n; i++)
+		if (sv[i + 1] < sv[i])
+			goto bad;
+	for (size_t i = 0; i < n; i++)
+		if (!tri_parses(pool->tri + sv[i], sv[i + 1] - sv[i]))
+			goto bad;
 	/* no slots: pool_intern builds them should a set be added */
 	return pool;
+bad:
+	prefilter_pool_free(pool);
+	return NULL;
 }
 
 struct prefilter *

@@ -76,12 +76,14 @@ const uint32_t	*prefilter_need(const struct prefilter *p, size_t *len);
 
 /*
  * A pool, or a prefilter of pool, made again from those arrays, which
- * are copied (raw: len uint32_t, however aligned); NULL when they are not what a pool or prefilter can hold
- * (a set that does not parse, an index past the pool), so a damaged
- * copy is refused, never read out of bounds.
+ * are copied, however aligned (start: n + 1 uint32_t, its last the
+ * count of tri's uint16_t; raw: len uint32_t); NULL when they are not
+ * what a pool or prefilter can hold (a set that does not parse, an
+ * index past the pool), so a damaged copy is refused, never read out
+ * of bounds.
  */
-struct prefilter_pool *prefilter_pool_from(const uint32_t *start, size_t n,
-		    const uint16_t *tri);
+struct prefilter_pool *prefilter_pool_from(const void *start, size_t n,
+		    const void *tri);
 struct prefilter *prefilter_from(const struct prefilter_pool *pool,
 		    const void *raw, size_t len);
 

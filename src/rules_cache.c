@@ -485,18 +485,23 @@ get_pattern(struct cur *c, size_t *plen)
 	return (char *)p;
 }
 
+/* What put_sum wrote. */
+static uint64_t
+get_sum(struct cur *c)
+{
+	uint64_t lo = get_u32(c);
+
+	return (uint64_t)get_u32(c) << 32 | lo;
+}
+
 static void
 get_code(struct cur *c, struct kept_code *k)
 {
-	uint32_t lo, hi;
-
 	k->bytes = (const unsigned char *)get_data(c, &k->len);
 	/* put 16-aligned; PCRE2 reads its fields in place */
 	if (k->bytes != NULL && (k->bytes - (const unsigned char *)c->data) % 16)
 		c->bad = 1;
-	lo = get_u32(c);
-	hi = get_u32(c);
-	k->sum = (uint64_t)hi << 32 | lo;
+	k->sum = get_sum(c);
 }
 
 static void
@@ -529,8 +534,7 @@ get_rule(struct cur *c, struct rules *rs, struct rule *r)
 	if ((r->pattern = get_pattern(c, &plen)) == NULL)
 		return;
 	r->patlen = plen;
-	r->patsum = get_u32(c);
-	r->patsum |= (uint64_t)get_u32(c) << 32;
+	r->patsum = get_sum(c);
 	if (!r->split)
 		get_code(c, &r->kept);
 	if ((n = get_u32(c)) == 0 || n > FIELDS_MAX || c->bad) {
@@ -582,8 +586,9 @@ get_rule(struct cur *c, struct rules *rs, struct rule *r)
 static int
 parse(struct cur *c, const char *key, struct rules *rs)
 {
-	const uint32_t *start = NULL;
-	uint32_t n, npool;
+	struct prefilter_pool *pool;
+	const void *start, *tri;
+	uint32_t n, npool, ntri;
 	char *s;
 	const char *w, *wend, *nul = NULL;
 
@@ -639,31 +644,19 @@ parse(struct cur *c, const char *key, struct rules *rs)
 			return -1;
 		buf_add(&rs->quote[k], w, n);
 	}
+	/* the pool: its start array, whose last entry is the length of tri */
 	npool = get_u32(c);
-	if (c->bad || npool > (size_t)(c->end - c->p) / sizeof *start)
+	if (c->bad || npool > (size_t)(c->end - c->p) / sizeof(uint32_t) ||
+	    (start = get(c, ((size_t)npool + 1) * sizeof(uint32_t))) == NULL)
 		return -1;
-	{
-		uint32_t *sv = xcalloc((size_t)npool + 1, sizeof *sv);
-		uint16_t *tv = NULL;
-		const void *raw = get(c, ((size_t)npool + 1) * sizeof *sv);
-		struct prefilter_pool *pool = NULL;
-
-		if (raw != NULL) {
-			memcpy(sv, raw, ((size_t)npool + 1) * sizeof *sv);
-			if (sv[npool] <= (size_t)(c->end - c->p) / sizeof *tv &&
-			    (raw = get(c, (size_t)sv[npool] * sizeof *tv))) {
-				tv = xcalloc((size_t)sv[npool] + 1, sizeof *tv);
-				memcpy(tv, raw, (size_t)sv[npool] * sizeof *tv);
-				pool = prefilter_pool_from(sv, npool, tv);
-			}
-		}
-		free(sv);
-		free(tv);
-		if (pool == NULL)
-			return -1;
-		prefilter_pool_free(rs->pool);
-		rs->pool = pool;
-	}
+	memcpy(&ntri, (const char *)start + (size_t)npool * sizeof ntri,
+	    sizeof ntri);
+	if (ntri > (size_t)(c->end - c->p) / sizeof(uint16_t) ||
+	    (tri = get(c, (size_t)ntri * sizeof(uint16_t))) == NULL ||
+	    (pool = prefilter_pool_from(start, npool, tri)) == NULL)
+		return -1;
+	prefilter_pool_free(rs->pool);
+	rs->pool = pool;
 	if ((n = get_u32(c)) > (size_t)(c->end - c->p) || c->bad)
 		return -1;
 	rs->cap = n ? n : 1;
@@ -761,13 +754,13 @@ rules_cache_code(const struct kept_code *k)
 int
 rules_cache_text(struct rule *r)
 {
-	if (r->patcheck == 0)
+	if (r->patcheck == 0) {
 		r->patcheck = r->patsum == sum((const unsigned char *)r->pattern,
 		    r->patlen) ? 1 : -1;
-	if (r->patcheck == -1) {
-		mo_warn("%s:%d: rule %s: its pattern in the rules cache is "
-		    "damaged", r->file, r->line, r->id);
-		r->patcheck = -2;	/* said once */
+		/* said once: the check is not made again */
+		if (r->patcheck == -1)
+			mo_warn("%s:%d: rule %s: its pattern in the rules cache "
+			    "is damaged", r->file, r->line, r->id);
 	}
 	return r->patcheck == 1;
 }
