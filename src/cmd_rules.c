@@ -22,6 +22,11 @@ static void
 trace(void *arg, const struct rule_hit *h, int matched, const char *error)
 {
 	(void)arg;
+	if (h->file == NULL) {	/* no rule: the time limit */
+		printf("  %-5s %-32s %-18s the time limit ran out\n",
+		    matched ? "MATCH" : "-", h->id, action_name(h->action));
+		return;
+	}
 	printf("  %-5s %-32s %-18s %s:%d%s%s%s%s\n", matched ? "MATCH" : "-",
 	    h->id, action_name(h->action), h->file, h->line,
 	    matched && h->where ? " on " : "", matched && h->where ? h->where : "",

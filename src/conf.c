@@ -13,6 +13,7 @@
 
 #include "compose.h"
 #include "conf.h"
+#include "rules.h"
 #include "util.h"
 
 #define DEFAULT_CONFIG	PKGSYSCONFDIR "/mailopt.conf"
@@ -20,7 +21,7 @@
 #define DEFAULT_RULES	PKGSYSCONFDIR "/rules.d"
 #define DEFAULT_TPL	PKGSYSCONFDIR "/templates"
 
-enum kind { STR, SIZE, INT, BOOL, DOMAINS };
+enum kind { STR, SIZE, INT, MILLIS, BOOL, DOMAINS };
 
 static const struct key {
 	const char	*name;
@@ -43,6 +44,7 @@ static const struct key {
 	{ "newsletter_footer",	STR,  offsetof(struct conf, newsletter_footer) },
 	{ "max_message_size",	SIZE, offsetof(struct conf, max_message_size) },
 	{ "deadline_days",	INT,  offsetof(struct conf, deadline_days) },
+	{ "max_read_ms",	MILLIS, offsetof(struct conf, max_read_ms) },
 	{ "token_domains",	DOMAINS, offsetof(struct conf, token_domains) },
 	{ "max_requests_per_sender", INT,
 	    offsetof(struct conf, max_requests_per_sender) },
@@ -120,6 +122,13 @@ set_key(struct conf *c, const struct key *k, const char *v)
 		if (errno || end == v || *end || n < 0 || n > 3650)
 			return -1;
 		*(int *)(void *)slot = (int)n;
+		return 0;
+	case MILLIS:	/* up to ten minutes; 0 for no limit */
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (errno || end == v || *end || n < 0 || n > 600000)
+			return -1;
+		*(unsigned *)(void *)slot = (unsigned)n;
 		return 0;
 	case BOOL:
 		if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
@@ -357,6 +366,7 @@ conf_load_all(const char *cli_config, const char *cli_db, const char *cli_rules,
 	c->templates = xstrdup(DEFAULT_TPL);
 	c->max_message_size = 10 * 1024 * 1024;
 	c->deadline_days = 10;
+	c->max_read_ms = RULES_TIME_LIMIT_MS;
 	c->max_requests_per_sender = 5;
 
 	if (cli_config)

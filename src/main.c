@@ -160,6 +160,8 @@ load_rules(const struct conf *c, int whole, struct rules **out)
 	int rc = rules_load(c->rules, seen, whole, out);
 
 	free(seen);
+	if (rc == 0)
+		rules_set_time_limit(*out, c->max_read_ms);
 	return rc;
 }
 

@@ -327,7 +327,11 @@ processor_apply(struct processor *p, const struct classified *cl,
 		goto out;
 	if (mt.how != MATCH_NONE)
 		res->profile = xstrdup(mt.profile.email);
-	if (hit.action == ACTION_REVIEW)
+	/* no rule file: the time limit ran out (rules_classify) */
+	if (hit.action == ACTION_REVIEW && hit.file == NULL)
+		res->reason = xstrdup("the rules could not read it to the end "
+		    "in max_read_ms");
+	else if (hit.action == ACTION_REVIEW)
 		res->reason = xstrdup("needs an operator");
 	else if (mt.how == MATCH_NONE)
 		res->reason = xstrdup(mt.reason);

@@ -10,14 +10,17 @@
 #include <stddef.h>
 
 /*
- * pcre2_match of re on s[0..n) from its start, with md and mctx;
+ * pcre2_match of re on s[0..n) from its start, with the match options
+ * opts (PCRE2_NOTEOL, say), md and mctx;
  * jitted says re may have been JIT-compiled. The JIT's stack and match
  * limit are not the interpreter's: a JIT match that fails for them is
  * matched again by the interpreter, so that a pattern's answer never
  * depends on whether it was JIT-compiled yet (after how many messages,
- * in which sweep thread, in a deliver of one). Returns pcre2_match's code.
+ * in which sweep thread, in a deliver of one); a callout's refusal
+ * (PCRE2_ERROR_CALLOUT) is not. Returns pcre2_match's code.
  */
 int	 regex_match(const pcre2_code *re, const char *s, size_t n,
-	    pcre2_match_data *md, pcre2_match_context *mctx, int jitted);
+	    uint32_t opts, pcre2_match_data *md, pcre2_match_context *mctx,
+	    int jitted);
 
 #endif

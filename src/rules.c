@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "langid.h"
@@ -16,14 +17,20 @@
 
 /*
  * The match limit starts afresh at each start position, so only capping
- * the length of what is searched bounds the total work.
+ * the length of what is searched bounds the total work. A guard reads
+ * FIELD_CAP of a text, as bulk mail puts its footer last; a request is
+ * read in the first REQUEST_CAP of the body: what a person asks of a
+ * company is in the first pages of what they write, and a rule that
+ * looks across a paragraph costs with the square of its length.
  */
 #define FIELD_CAP	(64 * 1024)
+#define REQUEST_CAP	(16 * 1024)
 
 /* The text of one field of a message, already capped. */
 struct text {
 	const char	*s;
 	size_t		 len;
+	int		 cut;	/* shorter than the field: its end is no end of line */
 };
 
 size_t
@@ -100,16 +107,26 @@ rules_show(const struct rules *r, FILE *fp)
 	}
 }
 
-/* At most FIELD_CAP bytes of s, never ending inside a UTF-8 sequence. */
+/* At most cap bytes of t, never ending inside a UTF-8 sequence. */
+static struct text
+shortened(struct text t, size_t cap)
+{
+	if (t.len > cap) {
+		t.len = cap;
+		t.cut = 1;
+		while (t.len > 0 && ((unsigned char)t.s[t.len] & 0xc0) == 0x80)
+			t.len--;
+	}
+	return t;
+}
+
+/* At most FIELD_CAP bytes of s (shortened). */
 static struct text
 capped(const char *s)
 {
-	struct text t = { s, s ? strnlen(s, FIELD_CAP) : 0 };
+	struct text t = { s, s ? strnlen(s, FIELD_CAP + 1) : 0, 0 };
 
-	if (t.len == FIELD_CAP)
-		while (t.len > 0 && ((unsigned char)s[t.len] & 0xc0) == 0x80)
-			t.len--;
-	return t;
+	return shortened(t, FIELD_CAP);
 }
 
 /*
@@ -132,8 +149,8 @@ warm(const struct rules *r, pcre2_code *re, unsigned *runs)
 static int
 run(const struct rules *r, pcre2_code *re, unsigned runs, const struct text *t)
 {
-	return regex_match(re, t->s, t->len, r->md, r->mctx,
-	    runs >= JIT_AFTER && !r->nojit);
+	return regex_match(re, t->s, t->len, t->cut ? PCRE2_NOTEOL : 0,
+	    r->md, r->mctx, runs >= JIT_AFTER && !r->nojit);
 }
 
 /*
@@ -151,7 +168,7 @@ compiled(const struct rules *r, struct rule *ru, pcre2_code **re,
     const struct kept_code *kept, const char *pat, size_t len)
 {
 	PCRE2_UCHAR msg[256];
-	PCRE2_SIZE off;
+	size_t off;
 	int err;
 
 	if (ru->broken)
@@ -162,8 +179,7 @@ compiled(const struct rules *r, struct rule *ru, pcre2_code **re,
 		ru->broken = 1;
 		goto lost;
 	}
-	if ((*re = pcre2_compile((PCRE2_SPTR)pat, len, ru->opts, &err, &off,
-	    NULL)) != NULL)
+	if ((*re = rule_compile(pat, len, ru->opts, &err, &off)) != NULL)
 		return 0;
 	ru->broken = 1;		/* said once */
 	pcre2_get_error_message(err, msg, sizeof msg);
@@ -175,12 +191,18 @@ lost:
 	return PCRE2_ERROR_NOMEMORY;
 }
 
-/* The trigrams of field which (0 subject, 1 body) with text x, summed up once a message. */
+/*
+ * The trigrams of field which (0 subject, 1 body), summed up once a
+ * message: of all of it, as a guard reads all, though a request reads
+ * only the start of the body (x).
+ */
 static struct textsum *
 summed(const struct rules *r, int which, const struct text *x)
 {
+	(void)x;
 	if (!r->ready[which]) {
-		textsum_make(r->sum[which], x->s, x->len);
+		textsum_make(r->sum[which], r->sum_s[which],
+		    r->sum_len[which]);
 		((struct rules *)r)->ready[which] = 1;
 	}
 	return r->sum[which];
@@ -272,7 +294,7 @@ which_branch(const struct rules *r, struct rule *ru, const struct text *t)
 {
 	struct buf b = { 0 };
 	PCRE2_SPTR mark;
-	PCRE2_SIZE off;
+	size_t off;
 	int err;
 	size_t k;
 
@@ -283,12 +305,12 @@ which_branch(const struct rules *r, struct rule *ru, const struct text *t)
 			buf_printf(&b, "%s(*MARK:%zu)%.*s", k ? "|" : "", k,
 			    (int)ru->branches[k].len,
 			    ru->pattern + ru->branches[k].off);
-		ru->marked = pcre2_compile((PCRE2_SPTR)buf_str(&b), b.len,
-		    ru->opts, &err, &off, NULL);
+		ru->marked = rule_compile(buf_str(&b), b.len, ru->opts, &err,
+		    &off);
 		buf_free(&b);
 	}
 	if (ru->marked == NULL || pcre2_match(ru->marked, (PCRE2_SPTR)t->s,
-	    t->len, 0, 0, r->md, r->mctx) < 0 ||
+	    t->len, 0, t->cut ? PCRE2_NOTEOL : 0, r->md, r->mctx) < 0 ||
 	    (mark = pcre2_get_mark(r->md)) == NULL)
 		return 0;
 	k = strtoul((const char *)mark, NULL, 10);
@@ -330,6 +352,49 @@ rules_languages(const struct rules *r, const struct message *m,
 		    counts[i], on & 1ul << i ? "" : " (its requests skipped)");
 }
 
+/* The CPU time this thread has used, in nanoseconds. */
+static long long
+cpu_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;	/* no clock: no limit is ever reached */
+	return (long long)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/*
+ * Callout 1, before every pattern (rule_compile): called at each
+ * position a match is tried from. Each try is bounded by the match
+ * limit, but a text of many positions is tried from each, by every
+ * rule; this bounds them all. The clock is read every CLOCK_EVERY
+ * calls, as reading it costs more than most tries.
+ */
+#define CLOCK_EVERY	32
+
+static int
+keep_time(pcre2_callout_block *cb, void *arg)
+{
+	struct rules *r = arg;
+
+	(void)cb;
+	if (r->over)
+		return PCRE2_ERROR_CALLOUT;
+	if (r->limit_ns == 0 || ++r->ticks % CLOCK_EVERY != 0)
+		return 0;
+	if (cpu_ns() > r->deadline_ns) {
+		r->over = 1;
+		return PCRE2_ERROR_CALLOUT;
+	}
+	return 0;
+}
+
+void
+rules_set_time_limit(struct rules *r, unsigned ms)
+{
+	r->limit_ns = (long long)ms * 1000000;
+}
+
 int
 rules_classify(const struct rules *r, const struct message *m,
     struct rule_hit *hit, rules_trace_fn trace, void *arg)
@@ -347,6 +412,14 @@ rules_classify(const struct rules *r, const struct message *m,
 	const unsigned long on = readers(r, &subject, &body, counts, &written);
 
 	rw->ready[0] = rw->ready[1] = 0;
+	rw->sum_s[0] = subject.s;
+	rw->sum_len[0] = subject.len;
+	rw->sum_s[1] = body.s;
+	rw->sum_len[1] = body.len;
+	rw->over = 0;
+	rw->ticks = 0;
+	rw->deadline_ns = r->limit_ns ? cpu_ns() + r->limit_ns : 0;
+	pcre2_set_callout(rw->mctx, keep_time, rw);
 	for (size_t i = 0; i < r->n; i++) {
 		struct rule *ru = &r->v[i];
 		struct rule_hit h = { ru->id, ru->action, NULL, ru->file,
@@ -379,7 +452,8 @@ rules_classify(const struct rules *r, const struct message *m,
 					continue;
 				break;
 			case FIELD_BODY:
-				t = body;
+				t = ru->action == ACTION_IGNORE ? body :
+				    shortened(body, REQUEST_CAP);
 				if (!rule_may_match(r, ru, 1, &t))
 					continue;
 				break;
@@ -406,12 +480,27 @@ rules_classify(const struct rules *r, const struct message *m,
 				error = (const char *)errbuf;
 			}
 		}
+		if (r->over)
+			break;
 		if (trace)
 			trace(arg, &h, h.where != NULL, h.where ? NULL : error);
 		if (h.where) {
 			*hit = h;
 			return 1;
 		}
+	}
+	if (r->over) {
+		/*
+		 * What was not read to the end may hold a request: a person
+		 * reads it. Nothing of the rule being tried is kept.
+		 */
+		const struct rule_hit late = { RULES_TIME_LIMIT_ID,
+		    ACTION_REVIEW, NULL, NULL, 0, NULL, NULL, 0, 0 };
+
+		*hit = late;
+		if (trace)
+			trace(arg, hit, 1, NULL);
+		return 1;
 	}
 	return 0;
 }

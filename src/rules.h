@@ -81,10 +81,24 @@ typedef void (*rules_trace_fn)(void *arg, const struct rule_hit *rule,
  * Try the rules in order on m; the first match wins. Returns 1 and
  * fills *hit when a rule matched, 0 when none did. trace may be NULL.
  * Safe on any input: every match runs under match/heap limits and on
- * a length-capped subject.
+ * a length-capped subject, and all of them in the time limit: when it
+ * runs out before a rule matched, *hit is RULES_TIME_LIMIT_ID, action
+ * review, with no file, and 1 is returned.
  */
 int		 rules_classify(const struct rules *r, const struct message *m,
 		    struct rule_hit *hit, rules_trace_fn trace, void *arg);
+
+/*
+ * The CPU time, in milliseconds, rules_classify may spend on one
+ * message; 0 for none. The limit is reached only by text no person
+ * writes to a company, most often many kilobytes with no sentence
+ * ending; a message the rules could not read to the end goes to a
+ * person. It is read from the clock of the calling thread, at the
+ * positions matches are tried from.
+ */
+#define RULES_TIME_LIMIT_ID	"time-limit"
+#define RULES_TIME_LIMIT_MS	5000	/* as loaded */
+void		 rules_set_time_limit(struct rules *r, unsigned ms);
 
 /*
  * The languages of the rule files as rules_classify sees m: each with

@@ -27,7 +27,7 @@
  * unchanged files are not read at all. The content identity and the
  * record that the files compile whole are kept in it too.
  */
-#define CACHE_MAGIC	"mailopt rules cache 3\n"
+#define CACHE_MAGIC	"mailopt rules cache 4\n"
 #define CACHE_MAX	(64u << 20)
 /*
  * A file changed within this many seconds of being read may change
@@ -191,13 +191,13 @@ put_code(struct writer *w, const pcre2_code *re, const char *pat, size_t len,
 {
 	pcre2_code *mine = NULL;
 	uint8_t *bytes = NULL;
-	PCRE2_SIZE size, off;
+	PCRE2_SIZE size;
+	size_t off;
 	uint64_t h;
 	int err;
 
 	if (re == NULL)
-		re = mine = pcre2_compile((PCRE2_SPTR)pat, len, opts, &err,
-		    &off, NULL);
+		re = mine = rule_compile(pat, len, opts, &err, &off);
 	if (re == NULL || pcre2_serialize_encode(&re, 1, &bytes, &size,
 	    NULL) != 1) {
 		w->bad = 1;

@@ -338,16 +338,37 @@ groups_balanced(const char *s, size_t n, int *bar)
 	return depth == 0;
 }
 
-static pcre2_code *
-compile(const char *pat, size_t len, uint32_t opts, int *err, size_t *off)
+pcre2_code *
+rule_compile(const char *pat, size_t len, uint32_t opts, int *err,
+    size_t *off)
 {
+	static const char callout[] = "(?C1)";
+	const size_t clen = sizeof callout - 1;
+	struct buf b = { 0 };
 	PCRE2_SIZE o = 0;
 	pcre2_code *re;
+	size_t head = 0, k;
 
-	re = pcre2_compile((PCRE2_SPTR)pat, len, opts, err, &o, NULL);
-	*off = (size_t)o;
+	/* the settings that must open a pattern, (*UCP) and the like, stay first */
+	while (head + 2 < len && pat[head] == '(' && pat[head + 1] == '*') {
+		for (k = head + 2; k < len && pat[k] != ')' && pat[k] != '('; k++)
+			;
+		if (k == len || pat[k] != ')')
+			break;
+		head = k + 1;
+	}
+	buf_add(&b, pat, head);
+	buf_adds(&b, callout);
+	buf_add(&b, pat + head, len - head);
+	re = pcre2_compile((PCRE2_SPTR)buf_str(&b), b.len, opts, err, &o,
+	    NULL);
+	/* an offset in what was written */
+	*off = o <= head ? (size_t)o : o < head + clen ? head :
+	    (size_t)o - clen;
+	buf_free(&b);
 	return re;
 }
+
 
 static void
 compile_message(int err, size_t off, char *why, size_t whylen)
@@ -390,7 +411,7 @@ parse_define(struct reader *rd, int lineno, char *rest)
 	 * in files seen to compile whole it does.
 	 */
 	if (!rd->rs->lazy) {
-		if ((re = compile(buf_str(&text), text.len, RULE_OPTS, &err,
+		if ((re = rule_compile(buf_str(&text), text.len, RULE_OPTS, &err,
 		    &off)) == NULL) {
 			compile_message(err, off, why, sizeof why);
 			goto out;
@@ -560,7 +581,7 @@ pattern_error(const struct rule *r, const struct pending *p, size_t first,
 
 	for (i = first; i < p->nparts && r->nbranches > 1; i++) {
 		pt = &p->parts[i];
-		if ((re = compile(buf_str(&pt->exp), pt->exp.len, r->opts,
+		if ((re = rule_compile(buf_str(&pt->exp), pt->exp.len, r->opts,
 		    &berr, &boff)) == NULL) {
 			err = berr;
 			off = boff;
@@ -711,12 +732,12 @@ static int
 compile_rule(struct rule *r, int *err, size_t *off)
 {
 	if (!r->split)
-		return (r->re = compile(r->pattern, r->patlen,
+		return (r->re = rule_compile(r->pattern, r->patlen,
 		    r->opts, err, off)) == NULL ? -1 : 0;
 	for (size_t i = 0; i < r->nbranches; i++) {
 		struct branch *b = &r->branches[i];
 
-		if ((b->re = compile(r->pattern + b->off, b->len, r->opts,
+		if ((b->re = rule_compile(r->pattern + b->off, b->len, r->opts,
 		    err, off)) == NULL) {
 			*off += b->off;
 			return -1;
@@ -1223,6 +1244,7 @@ make_matcher(struct rules *rs)
 	rs->sum[1] = textsum_new();
 	rs->prefilter = 1;
 	rs->nojit = !mo_jit_allowed();
+	rs->limit_ns = (long long)RULES_TIME_LIMIT_MS * 1000000;
 	return 0;
 }
 

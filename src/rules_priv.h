@@ -134,6 +134,9 @@ struct rules {
 	/* the trigrams of a message's subject (0) and body (1), made when first wanted */
 	struct textsum	*sum[2];
 	int		 ready[2];
+	/* the whole subject and body they are made of, read or not */
+	const char	*sum_s[2];
+	size_t		 sum_len[2];
 	int		 prefilter;
 	int		 nojit;	/* never JIT-compile (MAILOPT_NO_JIT) */
 	/*
@@ -147,7 +150,27 @@ struct rules {
 	/* loaded from the cache: its bytes, mapped, in which every rule's pattern lies */
 	void		*kept;
 	size_t		 keptlen;
+	/*
+	 * The CPU time the rules may spend on one message (0: no limit),
+	 * and, while rules_classify reads one, when that ends (of the
+	 * thread's CPU clock), the callouts since the clock was last read,
+	 * and whether the time ran out.
+	 */
+	long long	 limit_ns;
+	long long	 deadline_ns;
+	unsigned	 ticks;
+	int		 over;
 };
+
+/*
+ * pcre2_compile of a rule's pattern pat[0..len), or of a definition's,
+ * with callout 1 put before it (after the (*…) settings that must open
+ * it): the callout is called at each position a match is tried from,
+ * and there rules_classify keeps to its time. *off is the offset of an
+ * error in pat.
+ */
+pcre2_code	*rule_compile(const char *pat, size_t len, uint32_t opts,
+		    int *err, size_t *off);
 
 /*
  * The rules as loaded, kept in a file between runs (rules_cache.c).

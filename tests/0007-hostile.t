@@ -97,6 +97,21 @@ for i in range(20000):
 put("encoded-word-bomb",
     b"From: x@example.org\nSubject: " + b" ".join(words) + b"\n\nhi\n")
 
+# what a mail client that lost the MIME headers shows: base64 as text,
+# many kilobytes of one sentence, and a request after it
+blob = __import__("base64").encodebytes(
+    bytes(random.getrandbits(8) for _ in range(13000)))
+put("base64-as-text",
+    b"From: Pat Quinn <pat@example.com>\nTo: sales@nordwind.example\n"
+    b"Subject: hello\nMessage-ID: <base64-as-text@example.com>\n\n"
+    + blob + b"\ntake me off all your lists\n")
+# a long list of short lines, one paragraph, no sentence ending
+put("long-list",
+    b"From: Sam Roe <sam@example.com>\nTo: sales@nordwind.example\n"
+    b"Subject: updated weblogs\nMessage-ID: <long-list@example.com>\n\n"
+    + b"".join(b"  %d news from the e-mail desk of weblog %d\n    http://blog%d.example/\n"
+               % (i, i, i) for i in range(1500)))
+
 def sized(size, sender, mid):
     head = (b"From: %s\nSubject: unsubscribe\nMessage-ID: <%s@example.com>\n\n"
             % (sender, mid))
@@ -117,7 +132,7 @@ unmark() {
 
 # --- deliver and filter, one message at a time -------------------------
 for name in empty headers-only garbage deep-nesting nul-bytes long-header \
-    no-colon bad-utf8 cr-only encoded-word-bomb; do
+    no-colon bad-utf8 cr-only encoded-word-bomb base64-as-text long-list; do
 	f="$H/$name"
 	run 60 deliver < "$f" > "$T/out" 2> "$T/err"
 	rc=$?
@@ -172,6 +187,31 @@ fi
 	small 60 deliver > "$T/out" 2> "$T/err"
 is "$?" 1 "deliver answers that it is not a request"
 is "$(cat "$T/writer")" 0 "  after reading all of it (the writer saw no broken pipe)"
+
+# --- max_read_ms: what the rules cannot read in time, a person reads --
+cp "$MAILOPT_CONFIG" "$T/quick.conf" 2>/dev/null || : > "$T/quick.conf"
+printf 'max_read_ms = 1\n' >> "$T/quick.conf"
+quick() {
+	(MAILOPT_CONFIG="$T/quick.conf"; run "$@")
+}
+quick 60 filter < "$H/long-list" > "$T/filtered" 2> "$T/err"
+is "$?" 0 "max_read_ms = 1: filter exits 0"
+like "$(head -n 1 "$T/filtered")" \
+	"X-Mailopt-Result: queued; action=review; rule=time-limit" \
+	"  and marks the long list queued for review by the time limit"
+quick 60 rules explain "$H/long-list" > "$T/out" 2> "$T/err"
+like "$(cat "$T/out")" "winner: time-limit (review)" "  rules explain names the time limit"
+like "$(grep 'MATCH time-limit' "$T/out")" "the time limit ran out" \
+	"  in its list of the rules tried"
+quick 60 deliver < "$H/long-list" > "$T/out" 2> "$T/err"
+is "$?" 0 "  deliver takes it (exit 0)"
+like "$(mo queue list)" "the rules could not read it to the end in max_read_ms" \
+	"  and queues it for a person, saying why"
+is "$(flag sam@example.com marketing_email)" true "  changing no flag"
+printf 'max_read_ms = 0\n' >> "$T/quick.conf"
+quick 60 filter < "$H/long-list" > "$T/filtered" 2> "$T/err"
+unlike "$(head -n 1 "$T/filtered")" "rule=time-limit" \
+	"max_read_ms = 0: the rules read it to the end"
 
 # --- sweep: every one of them filed ------------------------------------
 MD="$T/Maildir"

@@ -7,8 +7,9 @@
 . "$srcdir/tests/lib.sh"
 
 # the most messages of the corpus taken for requests, recorded when the rules last changed
-# (135 with the rules of 00f1c69; 5 once the rules were tuned on the dev half)
-RECORDED=5
+# (135 with the rules of 00f1c69; 5 once the rules were tuned on the dev half; 4 since
+# requests are read in the first 16 KiB of a body)
+RECORDED=4
 
 [ -n "${MAILOPT_HAMSPAM:-}" ] || skip_all "MAILOPT_HAMSPAM not set: no public ham/spam corpus"
 [ -x /usr/bin/python3 ] || skip_all "no /usr/bin/python3 to read --json"

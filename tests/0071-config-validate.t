@@ -53,6 +53,8 @@ bad "token_secret_file = $T/secret" "token_secret_file: $T/secret: mode 644: rea
 chmod 600 "$T/secret"
 bad "max_message_size = lots" "max_message_size: bad value: lots" "a size that is no number"
 bad "deadline_days = -1" "deadline_days: bad value: -1" "a negative number"
+bad "max_read_ms = 2s" "max_read_ms: bad value: 2s" "a time limit with a unit"
+bad "max_read_ms = 600001" "max_read_ms: bad value: 600001" "a time limit over ten minutes"
 bad "databse = /tmp/x.db" "databse: unknown setting" "an unknown key"
 bad "from sales@nordwind.example" "expected key = value" "a line without ="
 cp "$T/good.conf" "$MAILOPT_CONFIG"
