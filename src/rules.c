@@ -284,6 +284,43 @@ match(const struct rules *r, struct rule *ru, int which,
 	return best;
 }
 
+/* The CPU time this thread has used, in nanoseconds. */
+static long long
+cpu_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;	/* no clock: no limit is ever reached */
+	return (long long)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/*
+ * Callout 1, before every pattern (rule_compile): called at each
+ * position a match is tried from. Each try is bounded by the match
+ * limit, but a text of many positions is tried from each, by every
+ * rule; this bounds them all. The clock is read every CLOCK_EVERY
+ * calls, as reading it costs more than most tries.
+ */
+#define CLOCK_EVERY	32
+
+static int
+keep_time(pcre2_callout_block *cb, void *arg)
+{
+	struct rules *r = arg;
+
+	(void)cb;
+	if (r->over)
+		return PCRE2_ERROR_CALLOUT;
+	if (r->limit_ns == 0 || ++r->ticks % CLOCK_EVERY != 0)
+		return 0;
+	if (cpu_ns() > r->deadline_ns) {
+		r->over = 1;
+		return PCRE2_ERROR_CALLOUT;
+	}
+	return 0;
+}
+
 /*
  * The line of the branch of ru that matched t: the pattern again with
  * a (*MARK) opening each branch, made the first time it is asked for.
@@ -295,7 +332,7 @@ which_branch(const struct rules *r, struct rule *ru, const struct text *t)
 	struct buf b = { 0 };
 	PCRE2_SPTR mark;
 	size_t off;
-	int err;
+	int err, rc;
 	size_t k;
 
 	if (ru->nbranches == 1)
@@ -309,9 +346,13 @@ which_branch(const struct rules *r, struct rule *ru, const struct text *t)
 		    &off);
 		buf_free(&b);
 	}
-	if (ru->marked == NULL || pcre2_match(ru->marked, (PCRE2_SPTR)t->s,
-	    t->len, 0, t->cut ? PCRE2_NOTEOL : 0, r->md, r->mctx) < 0 ||
-	    (mark = pcre2_get_mark(r->md)) == NULL)
+	/* the rule matched in time: telling its branch is for the trace, untimed */
+	pcre2_set_callout(r->mctx, NULL, NULL);
+	rc = ru->marked == NULL ? -1 : pcre2_match(ru->marked,
+	    (PCRE2_SPTR)t->s, t->len, 0, t->cut ? PCRE2_NOTEOL : 0, r->md,
+	    r->mctx);
+	pcre2_set_callout(r->mctx, keep_time, (void *)r);
+	if (rc < 0 || (mark = pcre2_get_mark(r->md)) == NULL)
 		return 0;
 	k = strtoul((const char *)mark, NULL, 10);
 	return k < ru->nbranches ? ru->branches[k].line : 0;
@@ -350,43 +391,6 @@ rules_languages(const struct rules *r, const struct message *m,
 	for (int i = 0; i < r->nlang; i++)
 		buf_printf(out, "%s%s %u%s", i ? ", " : "", r->lang[i],
 		    counts[i], on & 1ul << i ? "" : " (its requests skipped)");
-}
-
-/* The CPU time this thread has used, in nanoseconds. */
-static long long
-cpu_ns(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
-		return 0;	/* no clock: no limit is ever reached */
-	return (long long)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-/*
- * Callout 1, before every pattern (rule_compile): called at each
- * position a match is tried from. Each try is bounded by the match
- * limit, but a text of many positions is tried from each, by every
- * rule; this bounds them all. The clock is read every CLOCK_EVERY
- * calls, as reading it costs more than most tries.
- */
-#define CLOCK_EVERY	32
-
-static int
-keep_time(pcre2_callout_block *cb, void *arg)
-{
-	struct rules *r = arg;
-
-	(void)cb;
-	if (r->over)
-		return PCRE2_ERROR_CALLOUT;
-	if (r->limit_ns == 0 || ++r->ticks % CLOCK_EVERY != 0)
-		return 0;
-	if (cpu_ns() > r->deadline_ns) {
-		r->over = 1;
-		return PCRE2_ERROR_CALLOUT;
-	}
-	return 0;
 }
 
 void
@@ -480,7 +484,8 @@ rules_classify(const struct rules *r, const struct message *m,
 				error = (const char *)errbuf;
 			}
 		}
-		if (r->over)
+		/* a rule that matched before the time ran out stands */
+		if (r->over && h.where == NULL)
 			break;
 		if (trace)
 			trace(arg, &h, h.where != NULL, h.where ? NULL : error);

@@ -338,6 +338,46 @@ groups_balanced(const char *s, size_t n, int *bar)
 	return depth == 0;
 }
 
+/*
+ * The length of the start-of-pattern setting (pcre2pattern(3): "(*UCP)",
+ * "(*LIMIT_MATCH=100)", ...) that p[0..len) opens with, else 0. Only
+ * these: a leading "(*pla:" or "(*ACCEPT)" is part of the match.
+ */
+static size_t
+setting_len(const char *p, size_t len)
+{
+	static const char *const names[] = {
+		"UTF", "UTF8", "UCP", "CR", "LF", "CRLF", "ANYCRLF", "ANY",
+		"NUL", "BSR_ANYCRLF", "BSR_UNICODE", "NOTEMPTY",
+		"NOTEMPTY_ATSTART", "NO_AUTO_POSSESS", "NO_DOTSTAR_ANCHOR",
+		"NO_JIT", "NO_START_OPT", "CASELESS_RESTRICT",
+	};
+	static const char *const limits[] = {
+		"LIMIT_DEPTH=", "LIMIT_HEAP=", "LIMIT_MATCH=",
+		"LIMIT_RECURSION=",
+	};
+	size_t n, k;
+
+	if (len < 3 || p[0] != '(' || p[1] != '*')
+		return 0;
+	for (n = 2; n < len && p[n] != ')'; n++)
+		;
+	if (n == len)
+		return 0;
+	n -= 2;			/* the name between "(*" and ")" */
+	for (k = 0; k < sizeof names / sizeof names[0]; k++)
+		if (strlen(names[k]) == n && memcmp(p + 2, names[k], n) == 0)
+			return n + 3;
+	for (k = 0; k < sizeof limits / sizeof limits[0]; k++) {
+		size_t l = strlen(limits[k]);
+
+		if (n > l && memcmp(p + 2, limits[k], l) == 0 &&
+		    strspn(p + 2 + l, "0123456789") == n - l)
+			return n + 3;
+	}
+	return 0;
+}
+
 pcre2_code *
 rule_compile(const char *pat, size_t len, uint32_t opts, int *err,
     size_t *off)
@@ -349,14 +389,9 @@ rule_compile(const char *pat, size_t len, uint32_t opts, int *err,
 	pcre2_code *re;
 	size_t head = 0, k;
 
-	/* the settings that must open a pattern, (*UCP) and the like, stay first */
-	while (head + 2 < len && pat[head] == '(' && pat[head + 1] == '*') {
-		for (k = head + 2; k < len && pat[k] != ')' && pat[k] != '('; k++)
-			;
-		if (k == len || pat[k] != ')')
-			break;
-		head = k + 1;
-	}
+	/* the settings that must open a pattern stay first */
+	while ((k = setting_len(pat + head, len - head)) > 0)
+		head += k;
 	buf_add(&b, pat, head);
 	buf_adds(&b, callout);
 	buf_add(&b, pat + head, len - head);

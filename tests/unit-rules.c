@@ -352,6 +352,48 @@ test_limits(void)
 	rules_free(r);
 }
 
+/* max_read_ms: what the rules cannot read in time goes to a person. */
+static void
+test_time_limit(void)
+{
+	struct rules *r;
+	struct rule_hit hit;
+	struct trace t = { 0 };
+	struct buf body = { 0 };
+	char *err;
+
+	if (load("tests/fixtures/rules/timed", &r, &err) != 0) {
+		ok(0, "timed fixture loads");
+		free(err);
+		return;
+	}
+	free(err);
+	is_str(winner(r, mail(NULL, "zzq", "x"), &hit, NULL), "settings-first",
+	    "a pattern's leading settings stay before the time keeping");
+	/* 15 KB of one sentence with no x, y or z: the slow branch's ground */
+	for (int i = 0; i < 1400; i++)
+		buf_adds(&body, "abcdefghij ");
+	rules_set_time_limit(r, 1);
+	is_str(winner(r, mail(NULL, "x", buf_str(&body)), &hit, &t),
+	    RULES_TIME_LIMIT_ID, "out of time with no rule matched: the time limit");
+	is_int(hit.action, ACTION_REVIEW, "  whose action is review");
+	ok(hit.file == NULL, "  and no rule file");
+	trace_clear(&t);
+	buf_reset(&body);
+	/* "hello" matches first, then the slow branch is tried before it */
+	buf_adds(&body, "abc hello ");
+	for (int i = 0; i < 1400; i++)
+		buf_adds(&body, "abcdefghij ");
+	is_str(winner(r, mail(NULL, "x", buf_str(&body)), &hit, &t), "both",
+	    "a rule that matched before the time ran out stands");
+	trace_clear(&t);
+	rules_set_time_limit(r, 0);
+	is_str(winner(r, mail(NULL, "x", "abc. hello"), &hit, NULL), "both",
+	    "with no limit the same rule reads a short text");
+	buf_free(&body);
+	rules_free(r);
+}
+
 /* The shipped rules on what customers, robots and colleagues write. */
 static void
 test_shipped(void)
@@ -565,6 +607,7 @@ main(void)
 	test_load_good();
 	test_matching();
 	test_limits();
+	test_time_limit();
 	test_shipped();
 	printf("# %d messages classified with and without the prefilter\n",
 	    compared);
