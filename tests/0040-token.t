@@ -42,7 +42,7 @@ exits 0 "an opt-in to the token address from an unknown sender" \
 is "$(flag karin.meyer@meyer-labor.example marketing_email)" true \
 	"is applied to the token's profile"
 is "$(sql "SELECT rule FROM history WHERE flag = 'marketing_email'")" \
-	en-optin-email "with the rule in the history"
+	en-optin-history-email "with the rule in the history"
 
 sql "UPDATE profile SET marketing_email = 0"
 upper=$(printf '%s' "$addr" | tr a-z A-Z)
