@@ -21,33 +21,35 @@
 #define DEFAULT_RULES	PKGSYSCONFDIR "/rules.d"
 #define DEFAULT_TPL	PKGSYSCONFDIR "/templates"
 
-enum kind { STR, SIZE, INT, MILLIS, BOOL, DOMAINS };
+enum kind { STR, SIZE, INT, BOOL, DOMAINS };
 
 static const struct key {
 	const char	*name;
 	enum kind	 kind;
 	size_t		 off;
+	long		 max;	/* an INT's largest value (its least is 0) */
 } keys[] = {
-	{ "database",		STR,  offsetof(struct conf, database) },
-	{ "rules",		STR,  offsetof(struct conf, rules) },
-	{ "from",		STR,  offsetof(struct conf, from) },
-	{ "sendmail",		STR,  offsetof(struct conf, sendmail) },
-	{ "smtp",		STR,  offsetof(struct conf, smtp) },
-	{ "starttls",		BOOL, offsetof(struct conf, starttls) },
-	{ "smtp_user",		STR,  offsetof(struct conf, smtp_user) },
-	{ "smtp_password_file",	STR,  offsetof(struct conf, smtp_password_file) },
-	{ "token_secret_file",	STR,  offsetof(struct conf, token_secret_file) },
-	{ "trusted_authserv_id", STR, offsetof(struct conf, trusted_authserv_id) },
-	{ "processed_folder",	STR,  offsetof(struct conf, processed_folder) },
-	{ "unmatched_folder",	STR,  offsetof(struct conf, unmatched_folder) },
-	{ "templates",		STR,  offsetof(struct conf, templates) },
-	{ "newsletter_footer",	STR,  offsetof(struct conf, newsletter_footer) },
-	{ "max_message_size",	SIZE, offsetof(struct conf, max_message_size) },
-	{ "deadline_days",	INT,  offsetof(struct conf, deadline_days) },
-	{ "max_read_ms",	MILLIS, offsetof(struct conf, max_read_ms) },
-	{ "token_domains",	DOMAINS, offsetof(struct conf, token_domains) },
+	{ "database",		STR,  offsetof(struct conf, database), 0 },
+	{ "rules",		STR,  offsetof(struct conf, rules), 0 },
+	{ "from",		STR,  offsetof(struct conf, from), 0 },
+	{ "sendmail",		STR,  offsetof(struct conf, sendmail), 0 },
+	{ "smtp",		STR,  offsetof(struct conf, smtp), 0 },
+	{ "starttls",		BOOL, offsetof(struct conf, starttls), 0 },
+	{ "smtp_user",		STR,  offsetof(struct conf, smtp_user), 0 },
+	{ "smtp_password_file",	STR,  offsetof(struct conf, smtp_password_file), 0 },
+	{ "token_secret_file",	STR,  offsetof(struct conf, token_secret_file), 0 },
+	{ "trusted_authserv_id", STR, offsetof(struct conf, trusted_authserv_id), 0 },
+	{ "processed_folder",	STR,  offsetof(struct conf, processed_folder), 0 },
+	{ "unmatched_folder",	STR,  offsetof(struct conf, unmatched_folder), 0 },
+	{ "templates",		STR,  offsetof(struct conf, templates), 0 },
+	{ "newsletter_footer",	STR,  offsetof(struct conf, newsletter_footer), 0 },
+	{ "max_message_size",	SIZE, offsetof(struct conf, max_message_size), 0 },
+	{ "deadline_days",	INT,  offsetof(struct conf, deadline_days), 3650 },
+	/* up to ten minutes; 0 for no limit */
+	{ "max_read_ms",	INT,  offsetof(struct conf, max_read_ms), 600000 },
+	{ "token_domains",	DOMAINS, offsetof(struct conf, token_domains), 0 },
 	{ "max_requests_per_sender", INT,
-	    offsetof(struct conf, max_requests_per_sender) },
+	    offsetof(struct conf, max_requests_per_sender), 3650 },
 };
 
 static void
@@ -119,16 +121,9 @@ set_key(struct conf *c, const struct key *k, const char *v)
 	case INT:
 		errno = 0;
 		n = strtol(v, &end, 10);
-		if (errno || end == v || *end || n < 0 || n > 3650)
+		if (errno || end == v || *end || n < 0 || n > k->max)
 			return -1;
 		*(int *)(void *)slot = (int)n;
-		return 0;
-	case MILLIS:	/* up to ten minutes; 0 for no limit */
-		errno = 0;
-		n = strtol(v, &end, 10);
-		if (errno || end == v || *end || n < 0 || n > 600000)
-			return -1;
-		*(unsigned *)(void *)slot = (unsigned)n;
 		return 0;
 	case BOOL:
 		if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))

@@ -24,7 +24,7 @@ struct conf {
 	char	*newsletter_footer;	/* PCRE2 pattern of our footer's first line */
 	size_t	 max_message_size;
 	int	 deadline_days;
-	unsigned max_read_ms;	/* CPU the rules may spend on one message; 0: no limit */
+	int	 max_read_ms;	/* CPU the rules may spend on one message; 0: no limit */
 	char	*token_domains;		/* further domains of sales+TOKEN@, space/comma separated */
 	int	 max_requests_per_sender; /* body-named profiles a stranger may change a day */
 };

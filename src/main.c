@@ -161,7 +161,7 @@ load_rules(const struct conf *c, int whole, struct rules **out)
 
 	free(seen);
 	if (rc == 0)
-		rules_set_time_limit(*out, c->max_read_ms);
+		rules_set_time_limit(*out, (unsigned)c->max_read_ms);
 	return rc;
 }
 

@@ -194,12 +194,11 @@ lost:
 /*
  * The trigrams of field which (0 subject, 1 body), summed up once a
  * message: of all of it, as a guard reads all, though a request reads
- * only the start of the body (x).
+ * only the start of the body.
  */
 static struct textsum *
-summed(const struct rules *r, int which, const struct text *x)
+summed(const struct rules *r, int which)
 {
-	(void)x;
 	if (!r->ready[which]) {
 		textsum_make(r->sum[which], r->sum_s[which],
 		    r->sum_len[which]);
@@ -208,33 +207,30 @@ summed(const struct rules *r, int which, const struct text *x)
 	return r->sum[which];
 }
 
-/* Whether a match needing need may be in field which (0 subject, 1 body) with text x. */
+/* Whether a match needing need may be in field which (0 subject, 1 body). */
 static int
-may_match(const struct rules *r, const struct prefilter *need, int which,
-    const struct text *x)
+may_match(const struct rules *r, const struct prefilter *need, int which)
 {
 	if (!r->prefilter || need == NULL)
 		return 1;
-	return prefilter_may_match(need, summed(r, which, x));
+	return prefilter_may_match(need, summed(r, which));
 }
 
-/* Whether any branch of the split rule ru may match in field which with text x. */
+/* Whether any branch of the split rule ru may match in field which. */
 static int
-gate_open(const struct rules *r, const struct rule *ru, int which,
-    const struct text *x)
+gate_open(const struct rules *r, const struct rule *ru, int which)
 {
 	if (!r->prefilter || ru->gate == NULL)
 		return 1;
-	return prefilter_gate_may_match(ru->gate, summed(r, which, x));
+	return prefilter_gate_may_match(ru->gate, summed(r, which));
 }
 
-/* Whether ru may match in field which with text x: its own prefilter, or a split rule's gate. */
+/* Whether ru may match in field which: its own prefilter, or a split rule's gate. */
 static int
-rule_may_match(const struct rules *r, const struct rule *ru, int which,
-    const struct text *x)
+rule_may_match(const struct rules *r, const struct rule *ru, int which)
 {
-	return ru->split ? gate_open(r, ru, which, x) :
-	    may_match(r, ru->need, which, x);
+	return ru->split ? gate_open(r, ru, which) :
+	    may_match(r, ru->need, which);
 }
 
 /*
@@ -262,7 +258,7 @@ match(const struct rules *r, struct rule *ru, int which,
 	for (size_t k = 0; k < ru->nbranches; k++) {
 		struct branch *b = &ru->branches[k];
 
-		if (which >= 0 && !may_match(r, b->need, which, t))
+		if (which >= 0 && !may_match(r, b->need, which))
 			continue;
 		if ((rc = compiled(r, ru, &b->re, &b->kept,
 		    ru->pattern + b->off, b->len)) != 0) {
@@ -452,13 +448,13 @@ rules_classify(const struct rules *r, const struct message *m,
 			case FIELD_SUBJECT:
 				t = subject;
 				if ((inherited && ru->action != ACTION_IGNORE) ||
-				    !rule_may_match(r, ru, 0, &t))
+				    !rule_may_match(r, ru, 0))
 					continue;
 				break;
 			case FIELD_BODY:
 				t = ru->action == ACTION_IGNORE ? body :
 				    shortened(body, REQUEST_CAP);
-				if (!rule_may_match(r, ru, 1, &t))
+				if (!rule_may_match(r, ru, 1))
 					continue;
 				break;
 			default:
