@@ -24,6 +24,19 @@ int	 cmd_outbox(const struct conf *c, int argc, char **argv);
 int	 cmd_reseller(const struct conf *c, int argc, char **argv);
 int	 cmd_check(const struct conf *c, int argc, char **argv);
 
+/*
+ * sweep or check of the IMAP mailbox at url (argv: the command's own,
+ * as it got it; o: the sweep's options, NULL for check). mailopt,
+ * which links no TLS library (that would slow every deliver), runs
+ * mailopt-imap with the same command and settings, and returns only
+ * when it cannot. In mailopt-imap, a sweep returns its exit code; a
+ * check logs in, lists the folders, says what a sweep would do, and
+ * returns 0 or the exit code of what failed.
+ */
+struct sweep_opts;
+int	 imap_run(const struct conf *c, const char *url, int argc,
+	    char **argv, const struct sweep_opts *o, int idle);
+
 /* Print the usage of a command ("" for the whole program) to stdout or stderr. */
 void	 usage_print(const char *command, int to_stderr);
 /*

@@ -16,6 +16,7 @@
 
 #include "cmd.h"
 #include "conf.h"
+#include "imapurl.h"
 #include "outbox.h"
 #include "rules.h"
 #include "send.h"
@@ -160,26 +161,27 @@ cmd_check(const struct conf *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "smtp", no_argument, NULL, 's' },
-		{ "imap", no_argument, NULL, 'i' },
+		{ "imap", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct check k = { .conf = c, .problems = c->problems };
 	struct rules *r = NULL;
 	struct token *t = NULL;
+	const char *imap = NULL;
 	int ch, smtp = 0;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 's': smtp = 1; break;
-		case 'i':
-			mo_warn("check: --imap: not built yet: this mailopt reads "
-			    "no IMAP mailbox");
-			return EX_USAGE;
+		case 'i': imap = optarg; break;
 		default: return usage_error("check");
 		}
 	}
-	if (optind != argc)
+	if (optind != argc || (imap != NULL && !imap_url_is(imap)))
 		return usage_error("check");
+	/* first: mailopt hands the whole check to mailopt-imap here */
+	if (imap != NULL && imap_run(c, imap, argc, argv, NULL, 0) != 0)
+		k.problems++;
 
 	if (c->config_file == NULL)
 		printf("note: no config file: the defaults are in force\n");

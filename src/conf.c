@@ -50,6 +50,13 @@ static const struct key {
 	{ "token_domains",	DOMAINS, offsetof(struct conf, token_domains), 0 },
 	{ "max_requests_per_sender", INT,
 	    offsetof(struct conf, max_requests_per_sender), 3650 },
+	{ "imap_processed_folder", STR, offsetof(struct conf, imap_processed_folder), 0 },
+	{ "imap_unmatched_folder", STR, offsetof(struct conf, imap_unmatched_folder), 0 },
+	{ "imap_auth",		STR,  offsetof(struct conf, imap_auth), 0 },
+	{ "imap_password_file",	STR,  offsetof(struct conf, imap_password_file), 0 },
+	{ "imap_password_command", STR, offsetof(struct conf, imap_password_command), 0 },
+	{ "imap_token_command",	STR,  offsetof(struct conf, imap_token_command), 0 },
+	{ "imap_ca_file",	STR,  offsetof(struct conf, imap_ca_file), 0 },
 };
 
 static void
@@ -212,6 +219,44 @@ check_smtp_url(const char *v, char *why, size_t size)
 	return NULL;
 }
 
+/* login, or xoauth2 for a token from imap_token_command. */
+static const char *
+check_imap_auth(const char *v, char *why, size_t size)
+{
+	(void)why, (void)size;
+	if (strcmp(v, "login") == 0 || strcmp(v, "xoauth2") == 0)
+		return NULL;
+	return "not login or xoauth2";
+}
+
+/*
+ * A folder name as it is written, with "/" between levels: printable
+ * ASCII (IMAP would want other names in modified UTF-7), no empty level.
+ */
+static const char *
+check_imap_folder(const char *v, char *why, size_t size)
+{
+	(void)why, (void)size;
+	for (const char *p = v; *p; p++)
+		if (*p < 0x20 || *p > 0x7e || *p == '"' || *p == '\\' ||
+		    *p == '*' || *p == '%')
+			return "only printable ASCII without \" \\ * %";
+	if (*v == '/' || v[strlen(v) - 1] == '/' || strstr(v, "//"))
+		return "an empty level between slashes";
+	return NULL;
+}
+
+/* A file that must exist and be readable: a CA bundle. */
+static const char *
+check_readable_file(const char *v, char *why, size_t size)
+{
+	if (access(v, R_OK) == 0)
+		return NULL;
+	snprintf(why, size, "%s: %s", v, errno == ENOENT ? "no such file" :
+	    "cannot be read");
+	return why;
+}
+
 /* A file this user can read and nobody else: mode 0600 or 0400. */
 static const char *
 check_private_file(const char *v, char *why, size_t size)
@@ -245,6 +290,11 @@ static const struct check {
 	{ "smtp",		check_smtp_url },
 	{ "token_secret_file",	check_private_file },
 	{ "smtp_password_file",	check_private_file },
+	{ "imap_password_file",	check_private_file },
+	{ "imap_auth",		check_imap_auth },
+	{ "imap_processed_folder", check_imap_folder },
+	{ "imap_unmatched_folder", check_imap_folder },
+	{ "imap_ca_file",	check_readable_file },
 };
 
 const char *
@@ -358,6 +408,9 @@ conf_load_all(const char *cli_config, const char *cli_db, const char *cli_rules,
 	c->sendmail = xstrdup("/usr/sbin/sendmail -t -oi");
 	c->processed_folder = xstrdup(".Processed");
 	c->unmatched_folder = xstrdup(".Unmatched");
+	c->imap_processed_folder = xstrdup("Processed");
+	c->imap_unmatched_folder = xstrdup("Unmatched");
+	c->imap_auth = xstrdup("login");
 	c->templates = xstrdup(DEFAULT_TPL);
 	c->max_message_size = 10 * 1024 * 1024;
 	c->deadline_days = 10;

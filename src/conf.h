@@ -27,6 +27,14 @@ struct conf {
 	int	 max_read_ms;	/* CPU the rules may spend on one message; 0: no limit */
 	char	*token_domains;		/* further domains of sales+TOKEN@, space/comma separated */
 	int	 max_requests_per_sender; /* body-named profiles a stranger may change a day */
+	/* sweep imaps://: where messages go, and how mailopt logs in */
+	char	*imap_processed_folder;
+	char	*imap_unmatched_folder;
+	char	*imap_auth;		/* "login" or "xoauth2" */
+	char	*imap_password_file;
+	char	*imap_password_command;
+	char	*imap_token_command;
+	char	*imap_ca_file;		/* NULL: the system's CAs */
 };
 
 /*

@@ -35,9 +35,12 @@ static const struct command {
 	  "    75 instead of passing the message on marked as an error.\n" },
 	{ "sweep", cmd_sweep,
 	  "sweep MAILDIR [-q] [--dry-run] [--jobs N] [--json] [--no-flush]\n"
-	  "    Process every message in MAILDIR/new and file it by its outcome,\n"
+	  "sweep imaps://USER@HOST[:PORT]/MAILBOX [--idle] [the options above]\n"
+	  "    Process every message in MAILDIR/new, or each new one in an IMAP\n"
+	  "    mailbox (imap:// uses STARTTLS), and file it by its outcome,\n"
 	  "    read by N threads (default: one a CPU, one per 200 messages at\n"
-	  "    most). Then send what is due in the outbox, unless --no-flush.\n" },
+	  "    most). Then send what is due in the outbox, unless --no-flush.\n"
+	  "    With --idle, stay connected and process mail as it arrives.\n" },
 	{ "profile", cmd_profile,
 	  "profile import FILE.csv [--dry-run]\n"
 	  "profile export [--csv | --json]\n"
@@ -80,10 +83,11 @@ static const struct command {
 	  "    failed; or send those that are due (with --all, also those\n"
 	  "    waiting out a back-off).\n" },
 	{ "check", cmd_check,
-	  "check [--smtp]\n"
+	  "check [--smtp] [--imap imaps://USER@HOST[:PORT]/MAILBOX]\n"
 	  "    Check the settings, rules, templates, database and token secret\n"
-	  "    (with --smtp, that the SMTP server answers EHLO). One line per\n"
-	  "    problem; exit 0 when there is none, else 78.\n" },
+	  "    (with --smtp, that the SMTP server answers EHLO; with --imap,\n"
+	  "    log in, list the folders and say what a sweep would do). One\n"
+	  "    line per problem; exit 0 when there is none, else 78.\n" },
 	{ "reseller", cmd_reseller,
 	  "reseller import FILE.csv\n"
 	  "    Replace the list of resellers (header country,name,email).\n" },

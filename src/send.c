@@ -18,13 +18,13 @@
 #include <curl/curl.h>
 
 #include "conf.h"
+#include "secret.h"
 #include "send.h"
 #include "util.h"
 
 /* Enough for a relay that is merely slow; a dead one fails sooner. */
 #define CONNECT_TIMEOUT	30L
 #define MAIL_TIMEOUT	300L
-#define PASSWORD_MAX	1024
 
 extern char **environ;
 
@@ -139,38 +139,6 @@ loopback(const char *url)
 	return strncmp(h, "127.", 4) == 0 && strchr(":/", h[n]) != NULL;
 }
 
-/* The first line of the password file, which others may not read. */
-static int
-read_password(const char *path, char **out)
-{
-	struct buf b = { 0 };
-	struct stat sb;
-	int fd, over, rc = EX_CONFIG;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 || fstat(fd, &sb) == -1 ||
-	    read_fd_capped(fd, PASSWORD_MAX, &b, &over) == -1) {
-		mo_warn_errno("smtp_password_file: %s", path);
-		goto out;
-	}
-	if (sb.st_mode & S_IROTH) {
-		mo_warn("smtp_password_file: %s: readable by anyone: chmod o-r it",
-		    path);
-		goto out;
-	}
-	if (over) {
-		mo_warn("smtp_password_file: %s: too long", path);
-		goto out;
-	}
-	*out = buf_steal(&b);
-	(*out)[strcspn(*out, "\r\n")] = '\0';
-	rc = 0;
-out:
-	if (fd != -1)
-		close(fd);
-	buf_free(&b);
-	return rc;
-}
-
 static int
 smtp_setup(struct sender *s, const struct conf *c)
 {
@@ -194,7 +162,7 @@ smtp_setup(struct sender *s, const struct conf *c)
 		return EX_CONFIG;
 	}
 	s->user = xstrdup(c->smtp_user);
-	return read_password(c->smtp_password_file, &s->password);
+	return secret_file("smtp_password_file", c->smtp_password_file, &s->password);
 }
 
 int
@@ -240,10 +208,7 @@ sender_free(struct sender *s)
 		dlclose(s->api.lib);
 	free(s->url);
 	free(s->user);
-	if (s->password != NULL) {
-		explicit_bzero(s->password, strlen(s->password));
-		free(s->password);
-	}
+	secret_free(s->password);
 	free(s);
 }
 

@@ -172,6 +172,22 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER profile_key_erase AFTER UPDATE OF erased ON profile"
 	"  WHEN new.erased IS NOT NULL BEGIN"
 	"  DELETE FROM profile_key WHERE profile_id = new.id; END;",
+	/*
+	 * 7: IMAP mailboxes: how far each was decided, and the moves a
+	 * commit owes until they are done (see store_imap.c).
+	 */
+	"CREATE TABLE imap_mark ("
+	"  mailbox TEXT NOT NULL,"
+	"  uidvalidity INTEGER NOT NULL,"
+	"  uid INTEGER NOT NULL,"
+	"  PRIMARY KEY (mailbox, uidvalidity)) WITHOUT ROWID;"
+	"CREATE TABLE imap_move ("
+	"  mailbox TEXT NOT NULL,"
+	"  uidvalidity INTEGER NOT NULL,"
+	"  uid INTEGER NOT NULL,"
+	"  folder TEXT NOT NULL,"
+	"  seen INTEGER NOT NULL,"
+	"  PRIMARY KEY (mailbox, uidvalidity, uid)) WITHOUT ROWID;",
 };
 
 /* Columns 0..9 of every profile query: see profile_row(). */

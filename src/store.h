@@ -243,8 +243,9 @@ int	 store_reseller_find(struct store *s, const char *country,
 /*
  * Processed messages, for duplicate detection and for finishing an
  * interrupted sweep. key is "mid:<Message-ID>" or "sha256:<hex>".
- * file is the Maildir base name (before ':') that was processed, or
- * NULL for stdin. Strings in *out are owned by the caller (free).
+ * file is the Maildir base name (before ':') that was processed, the
+ * message's IMAP URL (RFC 5092, with UIDVALIDITY and UID), or NULL for
+ * stdin. Strings in *out are owned by the caller (free).
  */
 struct processed {
 	char	*outcome;
@@ -256,6 +257,37 @@ int	 store_processed_get(struct store *s, const char *key,
 	    struct processed *out, int *found);
 int	 store_processed_add(struct store *s, const char *key,
 	    const char *message_id, const struct processed *p);
+
+/*
+ * An IMAP mailbox swept (mailbox: its URL without a message part).
+ * The mark is the highest UID under uidvalidity up to which every
+ * message was decided: a sweep fetches only the UIDs above it. 0 when
+ * none. store_imap_mark_set raises it, inside a transaction.
+ */
+int	 store_imap_mark_get(struct store *s, const char *mailbox,
+	    uint32_t uidvalidity, uint32_t *uid);
+int	 store_imap_mark_set(struct store *s, const char *mailbox,
+	    uint32_t uidvalidity, uint32_t uid);
+/*
+ * Moves owed: a message decided and committed is moved after the
+ * commit; a move recorded with the decision (store_imap_move_add,
+ * inside its transaction) survives a crash until store_imap_move_done.
+ * folder is the name the setting gives ("" for none), seen whether
+ * \Seen is set first. store_imap_move_each calls fn for each owed in
+ * mailbox, oldest first, and stops at fn's nonzero; moves owed under
+ * another uidvalidity are forgotten (their UIDs name nothing now) by
+ * store_imap_move_forget.
+ */
+int	 store_imap_move_add(struct store *s, const char *mailbox,
+	    uint32_t uidvalidity, uint32_t uid, const char *folder, int seen);
+int	 store_imap_move_each(struct store *s, const char *mailbox,
+	    uint32_t uidvalidity,
+	    int (*fn)(uint32_t uid, const char *folder, int seen, void *arg),
+	    void *arg);
+int	 store_imap_move_done(struct store *s, const char *mailbox,
+	    uint32_t uidvalidity, uint32_t uid);
+int	 store_imap_move_forget(struct store *s, const char *mailbox,
+	    uint32_t uidvalidity);
 
 /*
  * Requests applied for a sender who owns no profile to profiles its

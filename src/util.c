@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -508,6 +509,17 @@ mo_now(void)
 			return (time_t)v;
 	}
 	return time(NULL);
+}
+
+void
+mo_test_point(const char *point, long *count)
+{
+	const char *e = getenv("MAILOPT_TEST_DIE_AT");
+	size_t n = strlen(point);
+
+	if (e != NULL && strncmp(e, point, n) == 0 && e[n] == ':' &&
+	    ++*count == strtol(e + n + 1, NULL, 10))
+		raise(SIGKILL);
 }
 
 const char *

@@ -132,6 +132,13 @@ int	 iso_parse(const char *s, int64_t *t);
  */
 int	 mo_jit_allowed(void);
 
+/*
+ * Tests prove crash safety with MAILOPT_TEST_DIE_AT=point:n, which
+ * kills the process (SIGKILL) the n-th time it passes point; *count is
+ * the caller's tally of point.
+ */
+void	 mo_test_point(const char *point, long *count);
+
 /* Lowercase hex SHA-256 of data, into out (65 bytes). */
 void	 sha256_hex(const void *data, size_t len, char out[65]);
 

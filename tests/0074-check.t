@@ -85,8 +85,8 @@ like "$(cat "$T/out")" "the MTA must delete every Authentication-Results field c
 	"  reminds that the MTA must delete forged fields"
 cp "$T/good.conf" "$MAILOPT_CONFIG"
 
-exits 64 "check --imap: not built yet" mo check --imap
-like "$(cat "$T/err")" "not built yet" "  says so"
+exits 64 "check --imap needs a mailbox URL" mo check --imap
+exits 64 "check --imap of a Maildir path is a usage error" mo check --imap "$T/Maildir"
 exits 64 "check --bogus is a usage error" mo check --bogus
 
 # --smtp: EHLO to a real server, then to none
