@@ -34,7 +34,7 @@ struct mbsource {
 	const struct conf	*conf;
 	const struct imap_url	*url;
 	struct imap		*im;		/* NULL while disconnected */
-	char			*mailbox;	/* the URL without a message part: the store's name */
+	char			*mailbox;	/* imap_url_mailbox: the store's name for it */
 	uint32_t		 uidvalidity;
 	char			*processed, *unmatched;	/* the server's names */
 	uint32_t		*uids;		/* of the messages of this pass */
@@ -350,9 +350,7 @@ connect_mailbox(struct mbsource *ms, int dry)
 	    (rc = imap_folder(ms->im, ms->conf->imap_unmatched_folder, !dry,
 	    &ms->unmatched, &exists)) != 0)
 		return rc;
-	ms->mailbox = xasprintf("%s://%s@%s:%u/%s", ms->url->tls ? "imaps" :
-	    "imap", ms->url->user, ms->url->host, (unsigned)ms->url->port,
-	    ms->url->mailbox);
+	ms->mailbox = imap_url_mailbox(ms->url);
 	return dry ? 0 : finish_owed(ms);
 }
 
@@ -576,8 +574,7 @@ check_imap(const struct conf *c, const struct imap_url *u)
 	}
 	if ((rc = imap_select(im, u->mailbox, &uidvalidity)) != 0)
 		goto out;
-	mailbox = xasprintf("%s://%s@%s:%u/%s", u->tls ? "imaps" : "imap",
-	    u->user, u->host, (unsigned)u->port, u->mailbox);
+	mailbox = imap_url_mailbox(u);
 	/* the store is read only to say how far earlier sweeps went */
 	if (open_store(c, &s) == 0)
 		(void)store_imap_mark_get(s, mailbox, uidvalidity, &mark);

@@ -147,6 +147,34 @@ bad:
 	return -1;
 }
 
+/* s percent-encoded but for RFC 3986's unreserved characters (and "/" when slash). */
+static void
+pct_encode(struct buf *b, const char *s, int slash)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (ascii_isalnum(c) || strchr("-._~", c) != NULL ||
+		    (slash && c == '/'))
+			buf_addc(b, c);
+		else
+			buf_printf(b, "%%%02X", c);
+	}
+}
+
+char *
+imap_url_mailbox(const struct imap_url *u)
+{
+	struct buf b = { 0 };
+	int v6 = strchr(u->host, ':') != NULL;
+
+	buf_adds(&b, "imap://");
+	pct_encode(&b, u->user, 0);
+	buf_printf(&b, "@%s%s%s/", v6 ? "[" : "", u->host, v6 ? "]" : "");
+	pct_encode(&b, u->mailbox, 1);
+	return buf_steal(&b);
+}
+
 void
 imap_url_clear(struct imap_url *u)
 {

@@ -23,6 +23,13 @@ int	 imap_url_is(const char *s);
  * with *why (static text).
  */
 int	 imap_url_parse(const char *s, struct imap_url *u, const char **why);
+/*
+ * The mailbox's name for the store and the reports: "imap://USER@HOST/
+ * MAILBOX", user and mailbox percent-encoded, without the scheme's TLS
+ * or the port, which change nothing about which mailbox it is.
+ * Caller frees.
+ */
+char	*imap_url_mailbox(const struct imap_url *u);
 /* Accepts a zeroed u. */
 void	 imap_url_clear(struct imap_url *u);
 
