@@ -18,7 +18,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${MAILOPT_BUILD:-$top/_build}
 deps="gcc make autoconf automake pkg-config libetpan-dev libsqlite3-dev
 libpcre2-dev nettle-dev libcurl4-gnutls-dev libgnutls28-dev"
-[ "$mode" = test ] && deps="$deps sqlite3 procmail python3 python3-aiosmtpd"
+[ "$mode" = test ] && deps="$deps sqlite3 procmail python3 python3-aiosmtpd
+dovecot-imapd openssl"
 
 missing=
 for p in $deps; do
