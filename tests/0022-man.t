@@ -59,10 +59,26 @@ while read -r c; do
 		fail "mailopt.1 documents $c"
 	fi
 done < "$T/commands"
-has "$CONF5" "It Cm" database rules processed_folder unmatched_folder templates \
-	max_message_size newsletter_footer trusted_authserv_id token_secret_file \
-	deadline_days from sendmail smtp starttls smtp_user smtp_password_file
-has "$CONF5" "It Cm" token_domains max_requests_per_sender
+# every setting of src/conf.c's key table: a new setting without an entry
+# in mailopt.conf(5) fails here
+keys=$(conf_keys)
+like "$(echo $keys)" "database rules from" "the settings are read from src/conf.c"
+like "$(echo $keys)" "imap_ca_file" "  the IMAP ones too"
+has "$CONF5" "It Cm" $keys
+# the IMAP sweep: its section, the helper program, check --imap, the example files
+has "$M1" Sh IMAP
+has "$M1" Ss "Exactly once" Extensions "Waiting for mail"
+has "$M1" "It Cm" "sweep Ar url"
+if grep -q '^\.It Cm check .*Fl \\-imap Ar url' "$M1"; then
+	pass "mailopt.1 has check --imap url"
+else
+	fail "mailopt.1 has check --imap url"
+fi
+has "$M1" "It Pa" /usr/local/libexec/mailopt/mailopt-imap
+for w in mailopt-imap-idle.service mailopt.conf.m365 mailopt.conf.gmail; do
+	like "$(cat "$M1")" "$w" "mailopt.1 names contrib's $w"
+done
+unlike "$(cat "$M1")" "reads no IMAP mailbox" "mailopt.1 no longer says IMAP is not built"
 has "$RULES5" "It Cm" optout-all optout-marketing optout-email optout-postal \
 	optout-thirdparty "optin-all ," review ignore subject body
 

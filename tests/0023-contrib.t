@@ -2,10 +2,12 @@
 # The integration examples in contrib/ work as they are: the procmail
 # recipes (deliver and filter) and the maildrop recipe run for real on
 # test messages, the ~/.forward line through sh, the crontab commands,
-# and the systemd units pass systemd-analyze verify and run. Each part
-# is skipped when its tool is missing. The files name
-# /usr/local/bin/mailopt and /var/mail/sales/Maildir; the test puts the
-# built mailopt and a scratch Maildir in their place.
+# and the systemd units pass systemd-analyze verify and run (but the IMAP
+# one, which would need a server). Each part is skipped when its tool is
+# missing. The files name /usr/local/bin/mailopt and
+# /var/mail/sales/Maildir; the test puts the built mailopt and a scratch
+# Maildir in their place. The sample shows every setting, and the IMAP
+# example settings are a config mailopt reads.
 . "$srcdir/tests/lib.sh"
 
 C=$(cd "$srcdir/contrib" && pwd)
@@ -176,7 +178,7 @@ like "$(cat "$T/sent" 2>/dev/null)" "To: " "crontab: and the confirmation went o
 if command -v systemd-analyze >/dev/null 2>&1; then
 	mkdir -p "$T/units"
 	for u in mailopt-sweep.service mailopt-sweep.timer mailopt-outbox.service \
-	    mailopt-outbox.timer; do
+	    mailopt-outbox.timer mailopt-imap-idle.service; do
 		here "$C/$u" > "$T/units/$u"
 	done
 	# --man=no: the manual is not installed here
@@ -187,8 +189,31 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 		cmd=$(sed -n 's/^ExecStart=//p' "$T/units/$u")
 		exits 0 "$u: ExecStart runs" /bin/sh -c "$cmd"
 	done
+	like "$(sed -n 's/^ExecStart=//p' "$T/units/mailopt-imap-idle.service")" \
+		"$MAILOPT sweep --idle" "mailopt-imap-idle.service: runs sweep --idle"
 else
 	pass "# SKIP no systemd-analyze"
 fi
+# the signal that lets the sweep finish its batch and exit 0, named
+like "$(grep '^KillSignal=' "$C/mailopt-imap-idle.service")" "KillSignal=SIGTERM" \
+	"mailopt-imap-idle.service: stopped by SIGTERM"
+
+# --- the settings: the sample and the IMAP examples ---------------------
+# every setting of src/conf.c, commented out in the sample
+for k in $(conf_keys); do
+	if grep -q "^#$k = " "$C/mailopt.conf.sample"; then
+		pass "mailopt.conf.sample shows $k"
+	else
+		fail "mailopt.conf.sample shows $k"
+	fi
+done
+for f in mailopt.conf.m365 mailopt.conf.gmail; do
+	exits 0 "$f is a config mailopt reads" mo --config "$C/$f" rules check
+	is "$(cat "$T/err")" "" "  without a word"
+	like "$(cat "$C/$f")" "imap_auth = xoauth2" "  $f: xoauth2"
+	like "$(grep '^imap_token_command = ' "$C/$f")" "imap_token_command = " \
+		"  $f: with a token command"
+	like "$(cat "$C/$f")" "#imap_password_file = " "  $f: and a password variant"
+done
 
 done_testing

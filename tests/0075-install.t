@@ -1,5 +1,5 @@
 #!/bin/sh
-# make install (into a DESTDIR): the program, the manual pages naming the
+# make install (into a DESTDIR): the programs, the manual pages naming the
 # paths this build was configured with, the contrib/ examples in the
 # documentation directory the recipes name, the shipped templates beside
 # them, and a commented mailopt.conf.sample that never replaces a real
@@ -24,12 +24,13 @@ mkdir -p "$D$sysconfdir/mailopt"
 printf 'from = mine@example.com\n' > "$D$sysconfdir/mailopt/mailopt.conf"
 
 exits 0 "make install DESTDIR=..." make_ install DESTDIR="$D"
-for f in "$bindir/mailopt" "$man1dir/mailopt.1" "$man5dir/mailopt.conf.5" \
+for f in "$bindir/mailopt" "$pkglibexecdir/mailopt-imap" "$man1dir/mailopt.1" "$man5dir/mailopt.conf.5" \
     "$man5dir/mailopt-rules.5" "$sysconfdir/mailopt/rules.d/50-en.rules" \
     "$docdir/README.contrib" "$docdir/procmailrc.deliver" "$docdir/procmailrc.filter" \
     "$docdir/maildroprc" "$docdir/postfix-main.cf" "$docdir/dot-forward" "$docdir/crontab" \
     "$docdir/mailopt-sweep.service" "$docdir/mailopt-sweep.timer" \
     "$docdir/mailopt-outbox.service" "$docdir/mailopt-outbox.timer" \
+    "$docdir/mailopt-imap-idle.service" "$docdir/mailopt.conf.m365" "$docdir/mailopt.conf.gmail" \
     "$docdir/mailopt.conf.sample" "$sysconfdir/mailopt/mailopt.conf.sample" \
     "$docdir/templates/confirmation.en.txt" "$docdir/templates/notice.en.txt"; do
 	[ -f "$D$f" ] && pass "installs $f" || fail "installs $f"
@@ -48,6 +49,8 @@ like "$(cat "$D$man1dir/mailopt.1")" ".It Pa $sysconfdir/mailopt/mailopt.conf" \
 	"mailopt(1) names the configured config file"
 like "$(cat "$D$man1dir/mailopt.1")" ".It Pa $localstatedir/lib/mailopt/mailopt.db" \
 	"  and the configured database"
+like "$(cat "$D$man1dir/mailopt.1")" ".It Pa $pkglibexecdir/mailopt-imap" \
+	"  and where mailopt-imap is"
 like "$(cat "$D$man5dir/mailopt.conf.5")" "$sysconfdir/mailopt/mailopt.conf" \
 	"mailopt.conf(5) names the configured config file"
 

@@ -38,7 +38,8 @@ is "$(sql "SELECT count(*) FROM profile_key k JOIN profile p ON p.id = k.profile
 sql "DROP TRIGGER profile_stale_insert; DROP TRIGGER profile_stale_update;
     DROP TRIGGER address_stale_insert; DROP TRIGGER address_stale_delete;
     DROP TRIGGER profile_key_erase;
-    DROP TABLE profile_key; DROP TABLE profile_stale; PRAGMA user_version = 5;"
+    DROP TABLE profile_key; DROP TABLE profile_stale;
+    DROP TABLE imap_mark; DROP TABLE imap_move; PRAGMA user_version = 5;"
 exits 0 "init brings a database of schema version 5 up to date" mo init
 is "$(sql 'SELECT count(*) FROM profile_stale')" 9 "with its nine profiles stale"
 like "$(mo queue show "$entry")" "jane.doe@doe-consulting.example (Kevin O'Brien), score 30" \

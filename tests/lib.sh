@@ -195,6 +195,16 @@ release_lock() {
 	wait "$lockpid"
 }
 
+# conf_keys: every setting mailopt reads, one a line, from the key table of
+# src/conf.c: the documentation tests check each against the manual and
+# the sample, so that a new setting cannot go undocumented.
+conf_keys() {
+	awk '/^} keys\[\] = \{/ { on = 1; next }
+	    on && /^\};/ { exit }
+	    on && match($0, /^\t\{ "[a-z_]+"/) { print substr($0, RSTART + 4, RLENGTH - 5) }' \
+	    "$srcdir/src/conf.c"
+}
+
 skip_all() {
 	echo "1..0 # SKIP $1"
 	exit 0
