@@ -344,7 +344,8 @@ connect_mailbox(struct mbsource *ms, int dry)
 	free(ms->mailbox);
 	ms->processed = ms->unmatched = ms->mailbox = NULL;
 	if ((rc = imap_open(ms->conf, ms->url, &ms->im)) != 0 ||
-	    (rc = imap_select(ms->im, ms->url->mailbox, &ms->uidvalidity)) != 0 ||
+	    (rc = imap_select(ms->im, ms->url->mailbox, dry,
+	    &ms->uidvalidity)) != 0 ||
 	    (rc = imap_folder(ms->im, ms->conf->imap_processed_folder, !dry,
 	    &ms->processed, &exists)) != 0 ||
 	    (rc = imap_folder(ms->im, ms->conf->imap_unmatched_folder, !dry,
@@ -496,7 +497,12 @@ sweep_imap(const struct conf *c, const struct imap_url *u,
 			/* the server or the network went away: try again, less often */
 			imap_free(ms.im);
 			ms.im = NULL;
-			if (rc != EX_TEMPFAIL && rc != EX_NOPERM)
+			/*
+			 * A certificate or login refused stays refused: retried
+			 * every minute it could lock the account. It ends the
+			 * sweep (75) for the operator, or systemd, to see.
+			 */
+			if (rc != EX_TEMPFAIL)
 				break;
 			mo_warn("%s: connecting again in %d s", u->text, backoff);
 			nap(backoff);
@@ -572,7 +578,7 @@ check_imap(const struct conf *c, const struct imap_url *u)
 		free(folder);
 		folder = NULL;
 	}
-	if ((rc = imap_select(im, u->mailbox, &uidvalidity)) != 0)
+	if ((rc = imap_select(im, u->mailbox, 1, &uidvalidity)) != 0)
 		goto out;
 	mailbox = imap_url_mailbox(u);
 	/* the store is read only to say how far earlier sweeps went */
@@ -606,6 +612,8 @@ imap_run(const struct conf *c, const char *url, int argc, char **argv,
 	int rc;
 
 	(void)argc, (void)argv;
+	/* a server that hangs up must not kill the sweep: write fails, EPIPE */
+	signal(SIGPIPE, SIG_IGN);
 	if (imap_url_parse(url, &u, &why) != 0) {
 		mo_warn("%s: %s", url, why);
 		return EX_USAGE;

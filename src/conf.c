@@ -237,6 +237,8 @@ static const char *
 check_imap_folder(const char *v, char *why, size_t size)
 {
 	(void)why, (void)size;
+	if (*v == '\0')
+		return "no folder name";
 	for (const char *p = v; *p; p++)
 		if (*p < 0x20 || *p > 0x7e || *p == '"' || *p == '\\' ||
 		    *p == '*' || *p == '%')
@@ -303,7 +305,11 @@ conf_check_value(const char *key, const char *v, char *why, size_t size)
 	for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
 		if (strcmp(checks[i].key, key) != 0)
 			continue;
-		if (*v == '\0' && strcmp(key, "sendmail") != 0)
+		/* empty turns a setting off, but these cannot be off */
+		if (*v == '\0' && strcmp(key, "sendmail") != 0 &&
+		    strcmp(key, "imap_auth") != 0 &&
+		    strcmp(key, "imap_processed_folder") != 0 &&
+		    strcmp(key, "imap_unmatched_folder") != 0)
 			return NULL;
 		return checks[i].fn(v, why, size);
 	}

@@ -90,7 +90,8 @@ check_peer(struct imap *im, const struct conf *c, const char *host)
 		der[i] = (const unsigned char *)m->str;
 		len[i] = m->len;
 	}
-	if (tls_check_chain(der, len, n, host, c->imap_ca_file, &why) != 0) {
+	if (tls_check_chain(der, len, n, host, c->imap_ca_file != NULL &&
+	    *c->imap_ca_file ? c->imap_ca_file : NULL, &why) != 0) {
 		mo_warn("%s: certificate: %s", im->url, why);
 		rc = EX_NOPERM;
 	}
@@ -259,7 +260,7 @@ char *
 imap_used_caps(struct imap *im)
 {
 	static const char *const used[] = {
-		"MOVE", "UIDPLUS", "IDLE", "NAMESPACE", "LITERAL+"
+		"MOVE", "UIDPLUS", "IDLE", "NAMESPACE"
 	};
 	struct buf b = { 0 };
 
@@ -271,12 +272,15 @@ imap_used_caps(struct imap *im)
 }
 
 int
-imap_select(struct imap *im, const char *mailbox, uint32_t *uidvalidity)
+imap_select(struct imap *im, const char *mailbox, int readonly,
+    uint32_t *uidvalidity)
 {
 	int r;
 
-	if ((r = mailimap_select(im->s, mailbox)) != MAILIMAP_NO_ERROR)
-		return fail(im, r, "select");
+	r = readonly ? mailimap_examine(im->s, mailbox) :
+	    mailimap_select(im->s, mailbox);
+	if (r != MAILIMAP_NO_ERROR)
+		return fail(im, r, readonly ? "examine" : "select");
 	if (im->s->imap_selection_info == NULL ||
 	    im->s->imap_selection_info->sel_uidvalidity == 0) {
 		mo_warn("%s: the server gives the mailbox no UIDVALIDITY",
@@ -494,7 +498,8 @@ imap_folder(struct imap *im, const char *folder, int create, char **name,
 	*name = NULL;
 	/* "INBOX/x" and names with the prefix already are the server's own */
 	if (strncmp(folder, im->prefix, strlen(im->prefix)) != 0 &&
-	    ascii_ncasecmp(folder, "INBOX", 5) != 0)
+	    !(ascii_ncasecmp(folder, "INBOX", 5) == 0 &&
+	    (folder[5] == '\0' || folder[5] == '/')))
 		buf_adds(&b, im->prefix);
 	for (const char *p = folder; *p; p++)
 		buf_addc(&b, *p == '/' && im->delim ? im->delim : *p);
@@ -578,8 +583,8 @@ imap_idle(struct imap *im, int stop_fd, int timeout_s, int *woke)
 	p[0].events = POLLIN;
 	p[1].events = POLLIN;
 	if (!imap_has(im, "IDLE")) {
-		/* nothing tells of new mail: look again after a while */
-		n = poll(p, 1, timeout_s * 1000);
+		/* nothing tells of new mail: look again every minute */
+		n = poll(p, 1, (timeout_s < 60 ? timeout_s : 60) * 1000);
 		return n == -1 && errno != EINTR ? EX_OSERR : 0;
 	}
 	if ((r = mailimap_idle(im->s)) != MAILIMAP_NO_ERROR)

@@ -32,11 +32,14 @@ void	 imap_free(struct imap *im);
 
 /* Whether the server announced capability name (after login). */
 int	 imap_has(struct imap *im, const char *name);
-/* The capabilities the sweep uses, as one line for check: "MOVE UIDPLUS IDLE". Caller frees. */
+/* The extensions the sweep uses that the server has, for check: "MOVE UIDPLUS IDLE". Caller frees. */
 char	*imap_used_caps(struct imap *im);
 
-/* Select mailbox (read-write); *uidvalidity is its UIDVALIDITY. */
-int	 imap_select(struct imap *im, const char *mailbox,
+/*
+ * Select mailbox, read-write, or with readonly read-only (EXAMINE: a
+ * dry run and check change nothing); *uidvalidity is its UIDVALIDITY.
+ */
+int	 imap_select(struct imap *im, const char *mailbox, int readonly,
 	    uint32_t *uidvalidity);
 
 /*
@@ -84,7 +87,7 @@ int	 imap_move(struct imap *im, const uint32_t *uids, size_t n,
 /*
  * IDLE (RFC 2177) until the server says something, timeout_s passes,
  * or stop_fd becomes readable; then DONE. *woke is 1 when the server
- * spoke. Without IDLE at the server, it just waits.
+ * spoke. Without IDLE at the server, it waits a minute at most.
  */
 int	 imap_idle(struct imap *im, int stop_fd, int timeout_s, int *woke);
 

@@ -6,9 +6,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -17,6 +19,8 @@
 
 /* A password or an OAuth2 access token (some run to a few KiB) is shorter. */
 #define SECRET_MAX	(64u << 10)
+/* A token helper may ask an identity provider over the network: this long. */
+#define SECRET_SECONDS	60
 
 /* The first line of b, as a string of its own; NULL when it is empty. */
 static char *
@@ -78,11 +82,55 @@ out:
 	return rc;
 }
 
+/*
+ * Read the command's output into b until it closes it, SECRET_MAX
+ * bytes, or the deadline: 0, or -1 with *why.
+ */
+static int
+read_output(int fd, struct buf *b, time_t deadline, const char **why)
+{
+	char chunk[4096];
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+	int left;
+
+	for (;;) {
+		left = (int)(deadline - time(NULL));
+		if (left <= 0) {
+			*why = "the command took too long";
+			return -1;
+		}
+		if (poll(&p, 1, left * 1000) == -1) {
+			if (errno == EINTR)
+				continue;
+			*why = "poll failed";
+			return -1;
+		}
+		if (p.revents == 0)
+			continue;
+		if ((n = read(fd, chunk, sizeof chunk)) == -1) {
+			if (errno == EINTR)
+				continue;
+			*why = "reading its output failed";
+			return -1;
+		}
+		if (n == 0)
+			return 0;
+		if (b->len + (size_t)n > SECRET_MAX) {
+			*why = "the command printed too much";
+			return -1;
+		}
+		buf_add(b, chunk, (size_t)n);
+		explicit_bzero(chunk, sizeof chunk);
+	}
+}
+
 int
 secret_command(const char *setting, const char *command, char **out)
 {
 	struct buf b = { 0 };
-	int p[2] = { -1, -1 }, status, over = 0, rc = EX_CONFIG, r;
+	int p[2] = { -1, -1 }, status, r, rc = EX_TEMPFAIL;
+	const char *why = NULL;
 	pid_t pid;
 
 	if (pipe(p) == -1) {
@@ -108,19 +156,23 @@ secret_command(const char *setting, const char *command, char **out)
 		_exit(127);
 	}
 	close(p[1]);
-	r = read_fd_capped(p[0], SECRET_MAX, &b, &over);
+	r = read_output(p[0], &b, time(NULL) + SECRET_SECONDS, &why);
 	close(p[0]);
+	/* a helper that hangs (a network down, a prompt) is stopped */
+	if (r == -1)
+		kill(pid, SIGKILL);
 	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 		;
-	/* the command is the operator's; what it printed is not to be echoed */
+	/*
+	 * A token helper fails while the network is down: the sweep
+	 * tries again later (75). What the command printed is not echoed.
+	 */
 	if (r == -1)
-		mo_warn_errno("%s: reading its output", setting);
+		mo_warn("%s: %s", setting, why);
 	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		mo_warn("%s: the command failed (%s %d)", setting,
 		    WIFEXITED(status) ? "exit status" : "signal",
 		    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-	else if (over)
-		mo_warn("%s: the command printed too much", setting);
 	else if ((*out = first_line(&b)) == NULL)
 		mo_warn("%s: the command printed nothing", setting);
 	else

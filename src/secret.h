@@ -14,8 +14,10 @@ int	 secret_file(const char *setting, const char *path, char **out);
 /*
  * The first line a shell command prints on standard output (like
  * mbsync's PassCmd: "pass show sales-imap", a token helper). It must
- * exit 0 and print something. Its standard error passes through.
- * Returns 0 and *out (caller frees with secret_free), EX_CONFIG.
+ * exit 0 and print something within a minute, or it is killed. Its
+ * standard error passes through. Returns 0 and *out (caller frees with
+ * secret_free), or EX_TEMPFAIL when it failed (a token helper fails
+ * while the network is down).
  */
 int	 secret_command(const char *setting, const char *command, char **out);
 
