@@ -17,6 +17,10 @@
 #                          DOVECOT_DIR DOVECOT_LOG  for diagnostics
 #                        After dovecot_stop, it starts the server again on
 #                        the same ports and mail storage.
+#   DOVECOT_EXTRA_CONF   lines appended to dovecot.conf (e.g. an
+#                        imap_capability without MOVE); the config is
+#                        written anew at each start, so a change takes
+#                        effect at the next dovecot_start or dovecot_restart
 #   dovecot_cert NAME    the server presents certificate NAME: "good"
 #                        (localhost and 127.0.0.1, signed by IMAP_CA),
 #                        "wrong-host" (wrong.example, same CA) or
@@ -273,6 +277,8 @@ service imap-login {
   }
 }
 EOF
+	[ -z "${DOVECOT_EXTRA_CONF:-}" ] ||
+		printf '%s\n' "$DOVECOT_EXTRA_CONF" >> "$DOVECOT_DIR/dovecot.conf"
 }
 
 # dovecot_launch: run the master in the background, as a child of this
@@ -316,6 +322,7 @@ dovecot_wait() {
 
 dovecot_up() {
 	[ -z "$dovecot_pid" ] || return 0
+	dovecot_conf
 	dovecot_launch || dovecot_bail "dovecot does not start again"
 	dovecot_wait
 }

@@ -15,6 +15,7 @@
 #                                 the message as fetched (CRLF line ends)
 #   count FOLDER                  the number of messages
 #   create FOLDER                 make the folder
+#   delete FOLDER                 remove the folder and its messages
 #   uidvalidity FOLDER            its UIDVALIDITY
 #   uidnext FOLDER                its UIDNEXT
 #   delete-all FOLDER             expunge every message in it
@@ -219,6 +220,10 @@ def cmd_create(conn, args):
     check("CREATE " + args[0], *conn.create(quote(args[0])))
 
 
+def cmd_delete(conn, args):
+    check("DELETE " + args[0], *conn.delete(quote(args[0])))
+
+
 def cmd_uidvalidity(conn, args):
     print(status(conn, args[0], "UIDVALIDITY"))
 
@@ -248,6 +253,7 @@ COMMANDS = {
     "list": (cmd_list, "FOLDER"),
     "count": (cmd_count, "FOLDER"),
     "create": (cmd_create, "FOLDER"),
+    "delete": (cmd_delete, "FOLDER"),
     "uidvalidity": (cmd_uidvalidity, "FOLDER"),
     "uidnext": (cmd_uidnext, "FOLDER"),
     "delete-all": (cmd_delete_all, "FOLDER"),
