@@ -25,13 +25,20 @@ int	 cmd_reseller(const struct conf *c, int argc, char **argv);
 int	 cmd_check(const struct conf *c, int argc, char **argv);
 
 /*
- * sweep or check of the IMAP mailbox at url (argv: the command's own,
- * as it got it; o: the sweep's options, NULL for check). mailopt,
- * which links no TLS library (that would slow every deliver), runs
- * mailopt-imap with the same command and settings, and returns only
- * when it cannot. In mailopt-imap, a sweep returns its exit code; a
- * check logs in, lists the folders, says what a sweep would do, and
- * returns 0 or the exit code of what failed.
+ * mailopt links no TLS library (loading one would slow every deliver):
+ * a command that reads an IMAP mailbox (sweep imaps://..., check
+ * --imap) is mailopt-imap's. imap_handoff, given main's argv and the
+ * index of the command in it, runs mailopt-imap with the same command
+ * line when the command is one of those, returning only when it
+ * cannot (an exit code); else it returns -1. In mailopt-imap it
+ * always returns -1.
+ */
+int	 imap_handoff(int argc, char **argv, int cmd);
+/*
+ * In mailopt-imap: sweep or check of the IMAP mailbox at url (argv: the
+ * command's own; o: the sweep's options, NULL for check). A sweep
+ * returns its exit code; a check logs in, lists the folders, says what
+ * a sweep would do, and returns 0 or the exit code of what failed.
  */
 struct sweep_opts;
 int	 imap_run(const struct conf *c, const char *url, int argc,

@@ -179,7 +179,7 @@ cmd_check(const struct conf *c, int argc, char **argv)
 	}
 	if (optind != argc || (imap != NULL && !imap_url_is(imap)))
 		return usage_error("check");
-	/* first: mailopt hands the whole check to mailopt-imap here */
+	/* mailopt-imap alone gets here with --imap (imap_handoff) */
 	if (imap != NULL && imap_run(c, imap, argc, argv, NULL, 0) != 0)
 		k.problems++;
 

@@ -604,6 +604,13 @@ out:
 }
 
 int
+imap_handoff(int argc, char **argv, int cmd)
+{
+	(void)argc, (void)argv, (void)cmd;
+	return -1;	/* this is mailopt-imap */
+}
+
+int
 imap_run(const struct conf *c, const char *url, int argc, char **argv,
     const struct sweep_opts *o, int idle)
 {
@@ -615,7 +622,10 @@ imap_run(const struct conf *c, const char *url, int argc, char **argv,
 	/* a server that hangs up must not kill the sweep: write fails, EPIPE */
 	signal(SIGPIPE, SIG_IGN);
 	if (imap_url_parse(url, &u, &why) != 0) {
-		mo_warn("%s: %s", url, why);
+		char *shown = imap_url_redact(url);
+
+		mo_warn("%s: %s", shown, why);
+		free(shown);
 		return EX_USAGE;
 	}
 	rc = o == NULL ? check_imap(c, &u) : sweep_imap(c, &u, o, idle);

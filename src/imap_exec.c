@@ -1,4 +1,4 @@
-/* imap_exec.c — in mailopt: an IMAP sweep or check is mailopt-imap's, which links TLS; run it with the same command and settings. */
+/* imap_exec.c — in mailopt: an IMAP sweep or check is mailopt-imap's, which links TLS; hand the whole command line over to it. */
 #include "config.h"
 
 #include <errno.h>
@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "conf.h"
+#include "imapurl.h"
 #include "util.h"
 
 /*
@@ -36,31 +36,45 @@ helper_path(void)
 	return xstrdup(PKGLIBEXECDIR "/mailopt-imap");
 }
 
+/* Whether the command in args[0..n) reads an IMAP mailbox. */
+static int
+wants_imap(int n, char **args)
+{
+	int sweep = strcmp(args[0], "sweep") == 0;
+	int check = strcmp(args[0], "check") == 0;
+
+	for (int i = 1; i < n && strcmp(args[i], "--") != 0; i++) {
+		if (sweep && imap_url_is(args[i]))
+			return 1;
+		if (check && (strcmp(args[i], "--imap") == 0 ||
+		    strncmp(args[i], "--imap=", 7) == 0))
+			return 1;
+	}
+	return 0;
+}
+
+int
+imap_handoff(int argc, char **argv, int cmd)
+{
+	char *path;
+
+	if (!wants_imap(argc - cmd, argv + cmd))
+		return -1;
+	/* before the settings are read, so that they are read (and judged) once */
+	path = helper_path();
+	argv[0] = path;
+	execv(path, argv);
+	mo_warn_errno("%s", path);
+	free(path);
+	return errno == ENOENT ? EX_UNAVAILABLE : EX_OSERR;
+}
+
 int
 imap_run(const struct conf *c, const char *url, int argc, char **argv,
     const struct sweep_opts *o, int idle)
 {
-	char **av = xcalloc((size_t)argc + 8, sizeof *av);
-	char *path = helper_path();
-	int n = 0;
-
-	(void)url, (void)o, (void)idle;
-	/* the settings as this run resolved them: the file, --db, --rules */
-	av[n++] = path;
-	if (c->config_file != NULL) {
-		av[n++] = "--config";
-		av[n++] = c->config_file;
-	}
-	av[n++] = "--db";
-	av[n++] = c->database;
-	av[n++] = "--rules";
-	av[n++] = c->rules;
-	for (int i = 0; i < argc; i++)
-		av[n++] = argv[i];
-	av[n] = NULL;
-	execv(path, av);
-	mo_warn_errno("%s", path);
-	free(path);
-	free(av);
-	return errno == ENOENT ? EX_UNAVAILABLE : EX_OSERR;
+	(void)c, (void)url, (void)argc, (void)argv, (void)o, (void)idle;
+	/* imap_handoff ran mailopt-imap before the command was reached */
+	mo_warn("imap: mailopt-imap was not run");
+	return EX_SOFTWARE;
 }

@@ -175,6 +175,23 @@ imap_url_mailbox(const struct imap_url *u)
 	return buf_steal(&b);
 }
 
+char *
+imap_url_redact(const char *s)
+{
+	const char *p = strstr(s, "://"), *end, *at = NULL, *colon;
+
+	if (p == NULL)
+		return xstrdup(s);
+	p += 3;
+	end = p + strcspn(p, "/?#");
+	for (const char *q = p; q < end; q++)
+		if (*q == '@')
+			at = q;
+	if (at == NULL || (colon = memchr(p, ':', (size_t)(at - p))) == NULL)
+		return xstrdup(s);
+	return xasprintf("%.*s:***%s", (int)(colon - s), s, at);
+}
+
 void
 imap_url_clear(struct imap_url *u)
 {

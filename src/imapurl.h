@@ -30,6 +30,8 @@ int	 imap_url_parse(const char *s, struct imap_url *u, const char **why);
  * Caller frees.
  */
 char	*imap_url_mailbox(const struct imap_url *u);
+/* s as it may be shown: a password in it replaced by "***". Caller frees. */
+char	*imap_url_redact(const char *s);
 /* Accepts a zeroed u. */
 void	 imap_url_clear(struct imap_url *u);
 

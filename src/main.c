@@ -206,7 +206,7 @@ main(int argc, char **argv)
 	};
 	const char *config = NULL, *db = NULL, *rules = NULL;
 	struct conf *c = NULL;
-	int ch, rc;
+	int ch, rc, cmd;
 
 	while ((ch = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
 		switch (ch) {
@@ -223,10 +223,11 @@ main(int argc, char **argv)
 			return usage_error(NULL);
 		}
 	}
+	if (optind == argc)
+		return usage_error(NULL);
+	cmd = optind;
 	argc -= optind;
 	argv += optind;
-	if (argc == 0)
-		return usage_error(NULL);
 	for (size_t i = 0; i < NCOMMANDS; i++) {
 		if (strcmp(argv[0], commands[i].name) != 0)
 			continue;
@@ -234,6 +235,8 @@ main(int argc, char **argv)
 			usage_print(commands[i].name, 0);
 			return 0;
 		}
+		if ((rc = imap_handoff(argc + cmd, argv - cmd, cmd)) != -1)
+			return rc;
 		/* the MTA's commands say why in syslog too: nobody reads their stderr */
 		if (commands[i].fn == cmd_deliver || commands[i].fn == cmd_filter)
 			log_warnings();
