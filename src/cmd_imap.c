@@ -3,12 +3,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -22,8 +23,11 @@
 
 /* Messages whose bodies are fetched at once at most: one batch of the sweep. */
 #define FETCH_MAX	200
-/* ... and bytes: a batch of large messages is fetched in smaller steps. */
-#define FETCH_BYTES	(32u << 20)
+/*
+ * ... and bytes: a batch of large messages is fetched in smaller steps,
+ * no larger than what the sweep keeps of a batch (its BATCH_BYTES).
+ */
+#define FETCH_BYTES	(16u << 20)
 /* RFC 2177: re-issue IDLE before a server's 30-minute inactivity timer. */
 #define IDLE_SECONDS	(25 * 60)
 /* Waits between reconnections double up to this. */
@@ -191,7 +195,7 @@ mb_record(void *arg, struct store *s, size_t first, size_t count,
 
 /* Moves owed to one folder with one \Seen, gathered to go in one command. */
 struct group {
-	const char	*folder;
+	char		*folder;	/* its own copy: the store's rows are freed */
 	int		 seen;
 	uint32_t	*uids;
 	size_t		 n;
@@ -239,7 +243,7 @@ group_of(struct filing *f, const char *folder, int seen)
 {
 	for (size_t k = 0; k < 4; k++) {
 		if (f->g[k].folder == NULL) {
-			f->g[k].folder = folder;
+			f->g[k].folder = xstrdup(folder);
 			f->g[k].seen = seen;
 		}
 		if (strcmp(f->g[k].folder, folder) == 0 && f->g[k].seen == seen)
@@ -251,8 +255,10 @@ group_of(struct filing *f, const char *folder, int seen)
 static void
 filing_clear(struct filing *f)
 {
-	for (size_t k = 0; k < 4; k++)
+	for (size_t k = 0; k < 4; k++) {
+		free(f->g[k].folder);
 		free(f->g[k].uids);
+	}
 	memset(f->g, 0, sizeof f->g);
 }
 
@@ -351,6 +357,13 @@ connect_mailbox(struct mbsource *ms, int dry)
 	    (rc = imap_folder(ms->im, ms->conf->imap_unmatched_folder, !dry,
 	    &ms->unmatched, &exists)) != 0)
 		return rc;
+	/* filed into the mailbox it reads, a message would be read forever */
+	if (ascii_casecmp(ms->processed, ms->url->mailbox) == 0 ||
+	    ascii_casecmp(ms->unmatched, ms->url->mailbox) == 0) {
+		mo_warn("%s: imap_processed_folder and imap_unmatched_folder "
+		    "must not be the mailbox swept", ms->url->text);
+		return EX_CONFIG;
+	}
 	ms->mailbox = imap_url_mailbox(ms->url);
 	return dry ? 0 : finish_owed(ms);
 }
@@ -405,58 +418,86 @@ pass(struct mbsource *ms, const struct sweep_opts *o, struct rules *r,
 	return rc;
 }
 
-/* The signal pipe: SIGTERM and SIGINT end the sweep after its batch. */
-static volatile sig_atomic_t stop_flag;
-static int stop_pipe[2] = { -1, -1 };
+/*
+ * SIGTERM and SIGINT end the sweep after the batch at hand. They are
+ * blocked in every thread and taken by one that waits for them: a
+ * handler would interrupt libetpan's poll, which takes EINTR for a
+ * broken connection, in the middle of a command.
+ */
+struct stopper {
+	sigset_t		 set;
+	pthread_t		 thread;
+	int			 started;
+	int			 pipe[2];	/* written once a signal came */
+	volatile sig_atomic_t	 stop;
+};
 
-static void
-on_stop(int sig)
+static void *
+wait_signals(void *arg)
 {
-	int saved = errno;
+	struct stopper *st = arg;
+	int sig;
 
-	(void)sig;
-	stop_flag = 1;
-	if (stop_pipe[1] != -1)
-		(void)write(stop_pipe[1], "x", 1);
-	errno = saved;
+	for (;;)
+		if (sigwait(&st->set, &sig) == 0) {
+			__atomic_store_n(&st->stop, 1, __ATOMIC_SEQ_CST);
+			if (write(st->pipe[1], "x", 1) == -1)
+				continue;	/* full: one byte already wakes */
+		}
+	return NULL;
 }
 
+/* Before any other thread starts, so that they all inherit the mask. */
 static int
-catch_stop(void)
+stopper_start(struct stopper *st)
 {
-	struct sigaction sa;
-
-	if (pipe(stop_pipe) == -1) {
+	st->pipe[0] = st->pipe[1] = -1;
+	sigemptyset(&st->set);
+	sigaddset(&st->set, SIGTERM);
+	sigaddset(&st->set, SIGINT);
+	if (pipe2(st->pipe, O_NONBLOCK | O_CLOEXEC) == -1) {
 		mo_warn_errno("pipe");
 		return EX_OSERR;
 	}
-	for (int i = 0; i < 2; i++) {
-		int fl = fcntl(stop_pipe[i], F_GETFL);
-
-		fcntl(stop_pipe[i], F_SETFL, fl | O_NONBLOCK);
-		fcntl(stop_pipe[i], F_SETFD, FD_CLOEXEC);
+	pthread_sigmask(SIG_BLOCK, &st->set, NULL);
+	if (pthread_create(&st->thread, NULL, wait_signals, st) != 0) {
+		mo_warn("cannot start a thread to wait for signals");
+		return EX_OSERR;
 	}
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	st->started = 1;
 	return 0;
 }
 
-/* Sleep s seconds, or less when told to stop. */
 static void
-nap(int s)
+stopper_stop(struct stopper *st)
+{
+	if (st->started) {
+		pthread_cancel(st->thread);
+		pthread_join(st->thread, NULL);
+	}
+	for (int i = 0; i < 2; i++)
+		if (st->pipe[i] != -1)
+			close(st->pipe[i]);
+}
+
+/* Whether a signal came; what it wrote to the pipe is read away. */
+static int
+stopping(struct stopper *st)
 {
 	char c;
 
-	for (int i = 0; i < s * 10 && !stop_flag; i++) {
-		struct timespec ts = { 0, 100000000L };
-
-		nanosleep(&ts, NULL);
-	}
-	while (read(stop_pipe[0], &c, 1) == 1)
+	while (read(st->pipe[0], &c, 1) == 1)
 		;
+	return __atomic_load_n(&st->stop, __ATOMIC_SEQ_CST);
+}
+
+/* Wait s seconds, or less when a signal comes. */
+static void
+nap(struct stopper *st, int s)
+{
+	struct pollfd p = { .fd = st->pipe[0], .events = POLLIN };
+
+	(void)poll(&p, 1, s * 1000);
 }
 
 static int
@@ -464,37 +505,41 @@ sweep_imap(const struct conf *c, const struct imap_url *u,
     const struct sweep_opts *o, int idle)
 {
 	struct mbsource ms = { .conf = c, .url = u };
+	struct stopper st = { 0 };
 	struct sweep_opts so = *o;
 	struct sweep *sw = NULL;
 	struct rules *r = NULL;
 	int rc, woke, backoff = 1;
-	char ch;
 
-	if ((rc = catch_stop()) != 0)
-		return rc;
-	so.stop = &stop_flag;
+	if ((rc = stopper_start(&st)) != 0)
+		goto out;
+	so.stop = &st.stop;
 	if ((rc = open_rules(c, &r)) != 0 || (rc = open_store(c, &ms.store)) != 0)
 		goto out;
 	for (;;) {
 		if (ms.im == NULL)
 			rc = connect_mailbox(&ms, o->dry);
-		if (rc == 0) {
+		if (rc == 0)
 			rc = pass(&ms, &so, r, &sw);
-			if (rc == 0 && sw != NULL && idle)
-				sweep_flush(sw);
-		}
-		if (!idle || stop_flag)
+		/* what the batches committed goes out as it is decided */
+		if (sw != NULL && idle)
+			sweep_flush(sw);
+		if (!idle || stopping(&st))
 			break;
+		/*
+		 * A message that could not be decided or filed, with the
+		 * session sound: it is read again at the next pass (the mark
+		 * waits for it); the session stays.
+		 */
+		if (rc != 0 && ms.im != NULL && !imap_broken(ms.im))
+			rc = 0;
 		if (rc == 0) {
 			backoff = 1;
-			rc = imap_idle(ms.im, stop_pipe[0], IDLE_SECONDS, &woke);
-			while (read(stop_pipe[0], &ch, 1) == 1)
-				;
-			if (stop_flag)
+			rc = imap_idle(ms.im, st.pipe[0], IDLE_SECONDS, &woke);
+			if (stopping(&st))
 				break;
 		}
 		if (rc != 0) {
-			/* the server or the network went away: try again, less often */
 			imap_free(ms.im);
 			ms.im = NULL;
 			/*
@@ -504,21 +549,20 @@ sweep_imap(const struct conf *c, const struct imap_url *u,
 			 */
 			if (rc != EX_TEMPFAIL)
 				break;
+			/* the server or the network went away: try again, less often */
 			mo_warn("%s: connecting again in %d s", u->text, backoff);
-			nap(backoff);
-			if (stop_flag)
+			nap(&st, backoff);
+			if (stopping(&st))
 				break;
 			backoff = backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : backoff * 2;
 			rc = 0;
 		}
 	}
-	/* stopped by a signal after a whole batch: nothing is lost, exit 0 */
-	if (stop_flag && (rc == 0 || idle))
+	/* stopped by a signal between passes or batches: nothing is lost */
+	if (idle && stopping(&st) && (rc == EX_TEMPFAIL || rc == 0))
 		rc = 0;
 	if (sw != NULL)
 		sweep_finish(sw);
-	else if (rc == 0 && !o->json)
-		printf("sweep: 0 messages\n");
 	/* the sweep's exit code for a server it could not trust or log in to */
 	if (rc == EX_NOPERM)
 		rc = EX_TEMPFAIL;
@@ -533,9 +577,7 @@ out:
 		buf_free(&ms.body[k]);
 	store_free(ms.store);
 	rules_free(r);
-	close(stop_pipe[0]);
-	close(stop_pipe[1]);
-	stop_pipe[0] = stop_pipe[1] = -1;
+	stopper_stop(&st);
 	return rc;
 }
 

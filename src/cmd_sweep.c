@@ -70,8 +70,9 @@ md_file(void *arg, struct sweep_done *d, size_t n)
 			continue;
 		}
 		rc = maildir_move(ms->md, d[i].name, folder, flags);
-		/* EX_NOINPUT: a sweep beside this one filed it */
-		if (rc != 0 && rc != EX_NOINPUT)
+		if (rc == EX_NOINPUT)
+			d[i].gone = 1;	/* a sweep beside this one filed it */
+		else if (rc != 0)
 			d[i].failed = 1;
 		mo_test_point("move", &ms->moves);
 	}

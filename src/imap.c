@@ -1,6 +1,8 @@
 /* imap.c — a session with an IMAP server over libetpan's mailimap: the certificate checked before a word is sent, then login, fetches and moves in batches, IDLE. */
 #include "config.h"
 
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -26,6 +28,7 @@ struct imap {
 	char		*host;		/* the name the certificate must carry (SNI too) */
 	char		*prefix;	/* the personal namespace's, "" or "INBOX." */
 	char		 delim;		/* the hierarchy delimiter, 0 when flat */
+	int		 broken;	/* the connection failed: no more commands */
 };
 
 /* "mailopt: URL: what: the server's words or libetpan's error". */
@@ -38,15 +41,20 @@ fail(struct imap *im, int r, const char *what)
 	switch (r) {
 	case MAILIMAP_ERROR_STREAM:
 		said = "the connection broke";
+		im->broken = 1;
 		break;
 	case MAILIMAP_ERROR_CONNECTION_REFUSED:
 		said = "connection refused or timed out";
+		im->broken = 1;
 		break;
 	case MAILIMAP_ERROR_SSL:
 		said = "TLS handshake failed";
+		im->broken = 1;
 		break;
 	case MAILIMAP_ERROR_PARSE:
+		/* what follows an answer not understood cannot be trusted */
 		said = "the server's answer could not be parsed";
+		im->broken = 1;
 		break;
 	case MAILIMAP_ERROR_LOGIN:
 		rc = EX_NOPERM;
@@ -63,8 +71,15 @@ fail(struct imap *im, int r, const char *what)
 static void
 tls_setup(struct mailstream_ssl_context *ctx, void *arg)
 {
+	unsigned char addr[16];
+	char *host = arg;
+
+	/* RFC 6066: no IP address as a server name */
+	if (inet_pton(AF_INET, host, addr) == 1 ||
+	    inet_pton(AF_INET6, host, addr) == 1)
+		return;
 	/* arg is a copy of the host name the session owns: libetpan wants it writable */
-	mailstream_ssl_set_server_name(ctx, arg);
+	mailstream_ssl_set_server_name(ctx, host);
 }
 
 /*
@@ -240,7 +255,9 @@ imap_free(struct imap *im)
 	if (im == NULL)
 		return;
 	if (im->s != NULL) {
-		if (im->s->imap_state != MAILIMAP_STATE_DISCONNECTED)
+		/* LOGOUT on a dead connection would only wait for its timeout */
+		if (!im->broken &&
+		    im->s->imap_state != MAILIMAP_STATE_DISCONNECTED)
 			mailimap_logout(im->s);
 		mailimap_free(im->s);
 	}
@@ -248,6 +265,12 @@ imap_free(struct imap *im)
 	free(im->host);
 	free(im->url);
 	free(im);
+}
+
+int
+imap_broken(const struct imap *im)
+{
+	return im->broken;
 }
 
 int
@@ -307,43 +330,65 @@ uid_set(const uint32_t *uids, size_t n)
 	return set;
 }
 
-int
-imap_search_above(struct imap *im, uint32_t uid, uint32_t **uids, size_t *n)
+/* Ascending, for qsort. */
+static int
+uid_cmp(const void *a, const void *b)
 {
-	struct mailimap_search_key *key;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * UID SEARCH UID set UNDELETED: what another client marked \Deleted
+ * is on its way out (and, without UIDPLUS, what this sweep copied is
+ * so marked too). The UIDs above floor, ascending, into *uids (caller
+ * frees) and *n. set is freed.
+ */
+static int
+search_undeleted(struct imap *im, struct mailimap_set *set, uint32_t floor,
+    uint32_t **uids, size_t *n)
+{
+	struct mailimap_search_key *key = mailimap_search_key_new_multiple_empty();
 	clist *res = NULL;
-	clistiter *it;
 	size_t cap;
 	int r;
 
 	*uids = NULL;
 	*n = 0;
-	if (uid == UINT32_MAX)
-		return 0;
-	key = mailimap_search_key_new_uid(mailimap_set_new_interval(uid + 1, 0));
+	mailimap_search_key_multiple_add(key, mailimap_search_key_new_uid(set));
+	mailimap_search_key_multiple_add(key, mailimap_search_key_new(
+	    MAILIMAP_SEARCH_KEY_UNDELETED, NULL, NULL, NULL, NULL, NULL, NULL,
+	    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL,
+	    NULL, NULL, NULL, 0, NULL, NULL, NULL));
 	r = mailimap_uid_search(im->s, NULL, key, &res);
 	mailimap_search_key_free(key);
 	if (r != MAILIMAP_NO_ERROR)
 		return fail(im, r, "search");
 	cap = (size_t)clist_count(res);
 	*uids = xcalloc(cap ? cap : 1, sizeof **uids);
-	for (it = clist_begin(res); it != NULL; it = clist_next(it)) {
+	for (clistiter *it = clist_begin(res); it != NULL; it = clist_next(it)) {
 		uint32_t u = *(uint32_t *)clist_content(it);
 
 		/* "N:*" holds the last message even when its UID is below N */
-		if (u > uid)
+		if (u > floor)
 			(*uids)[(*n)++] = u;
 	}
 	mailimap_search_result_free(res);
 	/* servers need not answer in order */
-	for (size_t i = 1; i < *n; i++)
-		for (size_t j = i; j > 0 && (*uids)[j - 1] > (*uids)[j]; j--) {
-			uint32_t t = (*uids)[j];
-
-			(*uids)[j] = (*uids)[j - 1];
-			(*uids)[j - 1] = t;
-		}
+	qsort(*uids, *n, sizeof **uids, uid_cmp);
 	return 0;
+}
+
+int
+imap_search_above(struct imap *im, uint32_t uid, uint32_t **uids, size_t *n)
+{
+	*uids = NULL;
+	*n = 0;
+	if (uid == UINT32_MAX)
+		return 0;
+	return search_undeleted(im, mailimap_set_new_interval(uid + 1, 0), uid,
+	    uids, n);
 }
 
 /* The index of u in uids[0..n) (ascending), or n. */
@@ -540,6 +585,8 @@ imap_move(struct imap *im, const uint32_t *uids, size_t n, const char *folder,
     int seen)
 {
 	struct mailimap_set *set;
+	uint32_t *todo = NULL;
+	size_t ntodo = 0;
 	int r = MAILIMAP_NO_ERROR, rc = 0;
 	const char *step = "store";
 
@@ -554,9 +601,22 @@ imap_move(struct imap *im, const uint32_t *uids, size_t n, const char *folder,
 		r = mailimap_uid_move(im->s, set, folder);
 		goto out;
 	}
-	step = "copy";
-	if ((r = mailimap_uid_copy(im->s, set, folder)) != MAILIMAP_NO_ERROR)
+	/*
+	 * A copy made before a crash left its original marked \Deleted:
+	 * copy only what is not, so that a move made again copies nothing
+	 * twice.
+	 */
+	if ((rc = search_undeleted(im, uid_set(uids, n), 0, &todo, &ntodo)) != 0)
 		goto out;
+	step = "copy";
+	if (ntodo > 0) {
+		struct mailimap_set *copy = uid_set(todo, ntodo);
+
+		r = mailimap_uid_copy(im->s, copy, folder);
+		mailimap_set_free(copy);
+		if (r != MAILIMAP_NO_ERROR)
+			goto out;
+	}
 	step = "store";
 	if ((r = add_flag(im, set, mailimap_flag_new_deleted())) !=
 	    MAILIMAP_NO_ERROR)
@@ -568,6 +628,7 @@ imap_move(struct imap *im, const uint32_t *uids, size_t n, const char *folder,
 out:
 	if (r != MAILIMAP_NO_ERROR)
 		rc = fail(im, r, step);
+	free(todo);
 	mailimap_set_free(set);
 	return rc;
 }
@@ -597,7 +658,8 @@ imap_idle(struct imap *im, int stop_fd, int timeout_s, int *woke)
 		n = poll(p, 2, timeout_s * 1000);
 		if (n == -1 && errno != EINTR) {
 			mo_warn_errno("%s: poll", im->url);
-			return EX_OSERR;
+			im->broken = 1;
+			return EX_TEMPFAIL;
 		}
 		*woke = n > 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR));
 	}

@@ -30,6 +30,8 @@ int	 imap_open(const struct conf *c, const struct imap_url *u,
 /* Log out and close. Accepts NULL. */
 void	 imap_free(struct imap *im);
 
+/* Whether the connection failed (then only imap_free is left to call). */
+int	 imap_broken(const struct imap *im);
 /* Whether the server announced capability name (after login). */
 int	 imap_has(struct imap *im, const char *name);
 /* The extensions the sweep uses that the server has, for check: "MOVE UIDPLUS IDLE". Caller frees. */
@@ -44,7 +46,8 @@ int	 imap_select(struct imap *im, const char *mailbox, int readonly,
 
 /*
  * The UIDs above uid in the selected mailbox, ascending, into *uids
- * (caller frees) and *n: one UID SEARCH, however many messages are below.
+ * (caller frees) and *n, but for those marked \Deleted (on their way
+ * out): one UID SEARCH, however many messages are below.
  */
 int	 imap_search_above(struct imap *im, uint32_t uid, uint32_t **uids,
 	    size_t *n);
@@ -77,9 +80,11 @@ int	 imap_folder(struct imap *im, const char *folder, int create,
 /*
  * Move uids[0..n) of the selected mailbox to folder (a server name),
  * setting \Seen first when seen: UID MOVE (RFC 6851) when the server
- * has it, else UID COPY, \Deleted and UID EXPUNGE of just these UIDs
- * (UIDPLUS); without UIDPLUS the copies are only marked \Deleted, as a
- * plain EXPUNGE would remove other people's deleted mail too.
+ * has it, else UID COPY of those not yet marked \Deleted (a move made
+ * again after a crash copies nothing twice), \Deleted and UID EXPUNGE
+ * of just these UIDs (UIDPLUS); without UIDPLUS the originals are only
+ * marked \Deleted, as a plain EXPUNGE would remove other people's
+ * deleted mail too.
  */
 int	 imap_move(struct imap *im, const uint32_t *uids, size_t n,
 	    const char *folder, int seen);

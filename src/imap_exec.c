@@ -46,8 +46,9 @@ wants_imap(int n, char **args)
 	for (int i = 1; i < n && strcmp(args[i], "--") != 0; i++) {
 		if (sweep && imap_url_is(args[i]))
 			return 1;
-		if (check && (strcmp(args[i], "--imap") == 0 ||
-		    strncmp(args[i], "--imap=", 7) == 0))
+		/* --imap, or what getopt takes for it: --i, --im, --ima, with =URL */
+		if (check && strncmp(args[i], "--i", 3) == 0 &&
+		    strncmp(args[i], "--imap", strcspn(args[i], "=")) == 0)
 			return 1;
 	}
 	return 0;

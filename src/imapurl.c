@@ -170,8 +170,15 @@ imap_url_mailbox(const struct imap_url *u)
 
 	buf_adds(&b, "imap://");
 	pct_encode(&b, u->user, 0);
-	buf_printf(&b, "@%s%s%s/", v6 ? "[" : "", u->host, v6 ? "]" : "");
-	pct_encode(&b, u->mailbox, 1);
+	buf_printf(&b, "@%s", v6 ? "[" : "");
+	/* host names know no case, nor does INBOX (RFC 3501) */
+	for (const char *h = u->host; *h; h++)
+		buf_addc(&b, *h >= 'A' && *h <= 'Z' ? *h - 'A' + 'a' : *h);
+	buf_printf(&b, "%s/", v6 ? "]" : "");
+	if (ascii_casecmp(u->mailbox, "INBOX") == 0)
+		buf_adds(&b, "INBOX");
+	else
+		pct_encode(&b, u->mailbox, 1);
 	return buf_steal(&b);
 }
 

@@ -26,12 +26,16 @@
 static char *
 first_line(struct buf *b)
 {
+	size_t n, cut;
 	char *s;
 
 	if (b->len == 0)
 		return NULL;
+	n = b->len;
 	s = buf_steal(b);
-	s[strcspn(s, "\r\n")] = '\0';
+	/* what follows the first line is wiped: secret_free stops at the NUL */
+	cut = strcspn(s, "\r\n");
+	explicit_bzero(s + cut, n - cut);
 	if (*s == '\0') {
 		secret_free(s);
 		return NULL;
@@ -129,9 +133,10 @@ int
 secret_command(const char *setting, const char *command, char **out)
 {
 	struct buf b = { 0 };
-	int p[2] = { -1, -1 }, status, r, rc = EX_TEMPFAIL;
+	int p[2] = { -1, -1 }, status = 0, r, rc = EX_TEMPFAIL;
 	const char *why = NULL;
-	pid_t pid;
+	time_t deadline;
+	pid_t pid, w;
 
 	if (pipe(p) == -1) {
 		mo_warn_errno("%s: pipe", setting);
@@ -146,23 +151,46 @@ secret_command(const char *setting, const char *command, char **out)
 	if (pid == 0) {
 		/* standard input: nothing to wait for; standard error: the operator's */
 		int null = open("/dev/null", O_RDONLY);
+		sigset_t none;
 
-		if (null != -1)
+		if (null != -1 && null != STDIN_FILENO) {
 			dup2(null, STDIN_FILENO);
+			close(null);
+		}
 		dup2(p[1], STDOUT_FILENO);
-		close(p[0]);
-		close(p[1]);
+		/* nothing of this process's: its connection, its pipes */
+		close_range(3, ~0U, 0);
+		/* a group of its own, to be stopped whole; signals as a shell has them */
+		setpgid(0, 0);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
 		execl("/bin/sh", "sh", "-c", command, (char *)NULL);
 		_exit(127);
 	}
 	close(p[1]);
-	r = read_output(p[0], &b, time(NULL) + SECRET_SECONDS, &why);
+	deadline = time(NULL) + SECRET_SECONDS;
+	r = read_output(p[0], &b, deadline, &why);
 	close(p[0]);
-	/* a helper that hangs (a network down, a prompt) is stopped */
-	if (r == -1)
+	/* a helper that hangs (a network down, a prompt) is stopped, children and all */
+	while (r == 0 && (w = waitpid(pid, &status, WNOHANG)) != pid) {
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+		if (w == -1 && errno != EINTR)
+			break;
+		if (time(NULL) >= deadline) {
+			r = -1;
+			why = "the command took too long";
+			break;
+		}
+		nanosleep(&ts, NULL);
+	}
+	if (r == -1) {
+		kill(-pid, SIGKILL);
 		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
+		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+			;
+	}
 	/*
 	 * A token helper fails while the network is down: the sweep
 	 * tries again later (75). What the command printed is not echoed.

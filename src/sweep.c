@@ -72,6 +72,7 @@ struct sweep {
 	unsigned long		 count[OUTCOME_ERROR + 1];
 	unsigned long		 skipped;	/* names in new/ that are no regular file */
 	long			 commits;	/* for mo_test_point */
+	int			 halt;	/* the source failed to file a batch: stop */
 };
 
 struct item {
@@ -310,6 +311,7 @@ run_batch(struct sweep *sw, struct item *items, size_t n, size_t *taken)
 			d[nd].index = items[i].index;
 			d[nd].name = items[i].name;
 			d[nd].outcome = items[i].res.outcome;
+			d[nd].gone = 0;
 			d[nd++].failed = 0;
 		}
 	if (sw->dry) {
@@ -323,11 +325,22 @@ run_batch(struct sweep *sw, struct item *items, size_t n, size_t *taken)
 	if ((rc = store_commit(sw->store)) != 0)
 		goto out;
 	mo_test_point("commit", &sw->commits);
-	rc = sw->src->file(sw->arg, d, nd);
-	/* committed: what could not be filed the next run files */
-	for (i = 0, nd = 0; i < n; i++)
-		if (!items[i].gone && !items[i].skipped && d[nd++].failed)
+	/*
+	 * Committed: the batch stands whatever the filing does. What could
+	 * not be filed is an error, which the next run files; a source
+	 * that failed as a whole (the server gone) ends the sweep.
+	 */
+	if (sw->src->file(sw->arg, d, nd) != 0)
+		sw->halt = 1;
+	for (i = 0, nd = 0; i < n; i++) {
+		if (items[i].gone || items[i].skipped)
+			continue;
+		if (d[nd].gone)
+			items[i].gone = 1;	/* a sweep beside this one filed it */
+		else if (d[nd].failed)
 			items[i].res.outcome = OUTCOME_ERROR;
+		nd++;
+	}
 	goto out;
 fail:
 	store_rollback(sw->store);
@@ -354,6 +367,7 @@ sweep_run(struct sweep *sw, char **names, size_t total)
 
 	memset(items, 0, sizeof items);
 	sw->through = 0;
+	sw->halt = 0;
 	while (done < total && rc != EX_TEMPFAIL &&
 	    (sw->stop == NULL || !*sw->stop)) {
 		n = total - done < BATCH ? total - done : BATCH;
@@ -395,6 +409,8 @@ sweep_run(struct sweep *sw, char **names, size_t total)
 		}
 		/* a sweep that waits for mail (IMAP IDLE) is read as it goes */
 		fflush(stdout);
+		if (sw->halt)
+			rc = EX_TEMPFAIL;
 		done += n;
 		sw->through = done;
 	}

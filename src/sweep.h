@@ -18,6 +18,7 @@ struct sweep_done {
 	const char	*name;
 	enum outcome	 outcome;
 	int		 failed;	/* set by file: it stays where it is */
+	int		 gone;		/* set by file: another sweep filed it first */
 };
 
 /*
@@ -53,8 +54,10 @@ struct sweep_source {
 		    const struct sweep_done *d, size_t n);
 	/*
 	 * After the commit: file d[0..n) by outcome (ignored may stay),
-	 * setting failed on those it could not. Returns 0 or an exit code
-	 * for the batch as a whole (EX_TEMPFAIL stops the sweep).
+	 * setting failed on those it could not and gone on those another
+	 * sweep filed first. Returns 0, or an exit code when the source
+	 * itself failed, which ends the sweep (EX_TEMPFAIL) after the
+	 * batch is reported.
 	 */
 	int	(*file)(void *arg, struct sweep_done *d, size_t n);
 };

@@ -345,14 +345,15 @@ like "$(cat "$T/out")" "no MOVE: messages are copied, marked \\Deleted and left 
 newdb "$T/nouidplus.db"
 append_map INBOX $FILES
 # another client's message, flagged \Deleted and not yet expunged: an
-# EXPUNGE (rather than UID EXPUNGE) would take it away
+# EXPUNGE (rather than UID EXPUNGE) would take it away; on its way out,
+# it is not read either
 newid "$SAMPLES/new/1764404348.M12P2250.mx1.nordwind.example" deleted-by-another@becker-technik.example
 other=$(imapctl append --flags '\Deleted' INBOX "$T/deleted-by-another@becker-technik.example.eml")
 exits 0 "sweep without MOVE and UIDPLUS" mo --db "$T/nouidplus.db" sweep "$URL"
 cp "$T/out" "$T/imap.out"
-is "$(tail -n 1 "$T/imap.out")" "$(sed 's/17 messages/18 messages/; s/5 ignored/6 ignored/' "$T/md-samples.out" | tail -n 1)" \
+is "$(tail -n 1 "$T/imap.out")" "$(tail -n 1 "$T/md-samples.out")" \
 	"  the samples' outcomes"
-like "$(cat "$T/imap.out")" ";UID=$other ignored" "  another client's \\Deleted message is read too, and ignored"
+unlike "$(cat "$T/imap.out")" ";UID=$other " "  another client's \\Deleted message is not read"
 is "$(folders_got)" "$( { folders_want "$T/imap.out" keep
 	echo "INBOX (\\Deleted) <deleted-by-another@becker-technik.example>"; } | LC_ALL=C sort)" \
 	"  filed ones copied and left \\Deleted in INBOX; another's \\Deleted message still there"
