@@ -514,6 +514,7 @@ sweep_imap(const struct conf *c, const struct imap_url *u,
 	if ((rc = stopper_start(&st)) != 0)
 		goto out;
 	so.stop = &st.stop;
+	so.endless = idle;
 	if ((rc = open_rules(c, &r)) != 0 || (rc = open_store(c, &ms.store)) != 0)
 		goto out;
 	for (;;) {

@@ -502,17 +502,18 @@ sweep_new(const struct conf *c, const struct sweep_opts *o, struct rules *r,
 	sw->jobs = o->jobs;
 	if (sw->jobs == 0) {
 		sw->jobs = cpus();
-		if ((size_t)sw->jobs > total / BATCH)
+		if (!o->endless && (size_t)sw->jobs > total / BATCH)
 			sw->jobs = total / BATCH > 0 ? (int)(total / BATCH) : 1;
 	}
-	if ((size_t)sw->jobs > total)
+	if (!o->endless && (size_t)sw->jobs > total)
 		sw->jobs = total > 0 ? (int)total : 1;
 	if ((rc = readers_new(sw, r)) != 0) {
 		sweep_free(sw);
 		return rc;
 	}
 	sw->proc = processor_new(c, s, r);
-	if (!sw->quiet)
+	/* a sweep that waits for mail has no end to show progress towards */
+	if (!sw->quiet && !o->endless)
 		sw->progress = progress_new(STDERR_FILENO, "sweep", "messages",
 		    total);
 	*out = sw;

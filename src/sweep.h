@@ -68,6 +68,7 @@ struct sweep_source {
 struct sweep_opts {
 	int		 dry, json, no_flush, quiet;
 	int		 jobs;		/* 0: one per CPU, at most one per batch */
+	int		 endless;	/* runs go on as mail comes (IMAP IDLE): no total */
 	/* set (by a signal handler) to end the sweep after the batch at hand */
 	volatile sig_atomic_t	*stop;
 };
@@ -77,7 +78,8 @@ struct sweep;
 /*
  * A sweep reading with r (borrowed; the first reader's), recording in
  * s (borrowed). total is how many messages the first run will see, to
- * size the readers and the progress line. Returns 0 and *out (caller
+ * size the readers and the progress line (unless o->endless: then
+ * neither, and readers as --jobs or the CPUs say). Returns 0 and *out (caller
  * frees with sweep_free) or an exit code.
  */
 int	 sweep_new(const struct conf *c, const struct sweep_opts *o,
