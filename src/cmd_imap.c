@@ -238,18 +238,27 @@ struct filing {
 	struct group	 g[4];	/* processed/unmatched, seen or not */
 };
 
-static struct group *
-group_of(struct filing *f, const char *folder, int seen)
+/*
+ * uid joins the group of folder and seen, made when it is the first:
+ * at most four, so a fifth (a folder owed by an earlier run and no
+ * longer configured) is left for the run after this one.
+ */
+static void
+group_add(struct filing *f, const char *folder, int seen, uint32_t uid)
 {
 	for (size_t k = 0; k < 4; k++) {
-		if (f->g[k].folder == NULL) {
-			f->g[k].folder = xstrdup(folder);
-			f->g[k].seen = seen;
+		struct group *g = &f->g[k];
+
+		if (g->folder == NULL) {
+			g->folder = xstrdup(folder);
+			g->seen = seen;
 		}
-		if (strcmp(f->g[k].folder, folder) == 0 && f->g[k].seen == seen)
-			return &f->g[k];
+		if (strcmp(g->folder, folder) == 0 && g->seen == seen) {
+			g->uids = xrealloc(g->uids, (g->n + 1) * sizeof *g->uids);
+			g->uids[g->n++] = uid;
+			return;
+		}
 	}
-	return NULL;
 }
 
 static void
@@ -267,17 +276,13 @@ mb_file(void *arg, struct sweep_done *d, size_t n)
 {
 	struct mbsource *ms = arg;
 	struct filing f = { .ms = ms, .store = ms->store };
-	struct group *g;
 	const char *folder;
 	int seen, rc;
 
 	ms->next = ms->pending;
 	for (size_t i = 0; i < n; i++) {
-		if ((folder = destination(ms, d[i].outcome, &seen)) == NULL)
-			continue;
-		g = group_of(&f, folder, seen);
-		g->uids = xrealloc(g->uids, (g->n + 1) * sizeof *g->uids);
-		g->uids[g->n++] = ms->uids[d[i].index];
+		if ((folder = destination(ms, d[i].outcome, &seen)) != NULL)
+			group_add(&f, folder, seen, ms->uids[d[i].index]);
 	}
 	rc = move_groups(ms, ms->store, f.g, 4);
 	if (rc != 0)
@@ -300,13 +305,7 @@ static const struct sweep_source imap_source = {
 static int
 owed_one(uint32_t uid, const char *folder, int seen, void *arg)
 {
-	struct filing *f = arg;
-	struct group *g = group_of(f, folder, seen);
-
-	if (g == NULL)
-		return 0;	/* a folder no longer configured: g is full */
-	g->uids = xrealloc(g->uids, (g->n + 1) * sizeof *g->uids);
-	g->uids[g->n++] = uid;
+	group_add(arg, folder, seen, uid);
 	return 0;
 }
 
