@@ -138,14 +138,8 @@ FILES=$(ls "$SAMPLES/new" | LC_ALL=C sort | sed "s|^|$SAMPLES/new/|")
 
 exits 0 "init" mo init
 mo profile import "$SAMPLES/profiles.csv" > /dev/null
-printf '%s\n' "$IMAP_PASS" > "$T/pw"
-chmod 600 "$T/pw"
-cat >> "$MAILOPT_CONFIG" <<EOF
-trusted_authserv_id = mx1.nordwind.example
-imap_password_file = $T/pw
-imap_ca_file = $IMAP_CA
-EOF
-URL=imaps://$IMAP_USER@localhost:$IMAPS_PORT/INBOX
+echo "trusted_authserv_id = mx1.nordwind.example" >> "$MAILOPT_CONFIG"
+dovecot_login
 
 # the reference: the Maildir sweep of the same files, with its own database
 mkmaildir "$T/md"

@@ -49,16 +49,10 @@ echo "# $N messages"
 MAILOPT_NOW=1714000000
 export MAILOPT_NOW
 
-printf '%s\n' "$IMAP_PASS" > "$T/imap.pass"
-chmod 600 "$T/imap.pass"
 # the generated mail carries mx1's Authentication-Results, as the
 # benchmarks read it
-cat >> "$MAILOPT_CONFIG" <<CONF
-trusted_authserv_id = mx1.nordwind.example
-imap_password_file = $T/imap.pass
-imap_ca_file = $IMAP_CA
-CONF
-URL="imaps://$IMAP_USER@localhost:$IMAPS_PORT/INBOX"
+echo "trusted_authserv_id = mx1.nordwind.example" >> "$MAILOPT_CONFIG"
+dovecot_login
 
 # setup NAME: the workload freshly in INBOX (the folders a sweep fills
 # emptied) and a fresh database with the profiles. The messages go

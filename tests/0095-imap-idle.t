@@ -82,14 +82,8 @@ dovecot_start
 
 exits 0 "init" mo init
 exits 0 "the sample profiles import" mo profile import "$SAMPLES/profiles.csv"
-printf '%s\n' "$IMAP_PASS" > "$T/imap.pass"
-chmod 600 "$T/imap.pass"
-cat >> "$MAILOPT_CONFIG" <<CONF
-trusted_authserv_id = mx1.nordwind.example
-imap_password_file = $T/imap.pass
-imap_ca_file = $IMAP_CA
-CONF
-URL="imaps://$IMAP_USER@localhost:$IMAPS_PORT/INBOX"
+echo "trusted_authserv_id = mx1.nordwind.example" >> "$MAILOPT_CONFIG"
+dovecot_login
 S=$SAMPLES/new
 ignored=$S/1764404348.M12P2250.mx1.nordwind.example
 first=$S/1764400112.M1P2131.mx1.nordwind.example

@@ -396,6 +396,17 @@ dovecot_cert() {
 	done
 }
 
+# dovecot_login: IMAP_PASS in a private file, and the settings that log a
+# sweep in with it and trust IMAP_CA appended to $MAILOPT_CONFIG; URL is
+# then the user's INBOX over imaps.
+dovecot_login() {
+	printf '%s\n' "$IMAP_PASS" > "$T/imap.pass"
+	chmod 600 "$T/imap.pass"
+	printf 'imap_password_file = %s\nimap_ca_file = %s\n' \
+	    "$T/imap.pass" "$IMAP_CA" >> "$MAILOPT_CONFIG"
+	URL="imaps://$IMAP_USER@localhost:$IMAPS_PORT/INBOX"
+}
+
 dovecot_cleanup() {
 	dovecot_stop
 	if [ -n "$dovecot_introspect_pid" ]; then
