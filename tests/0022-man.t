@@ -1,6 +1,6 @@
 #!/bin/sh
 # The manual pages: every one renders without a warning (mandoc -Tlint,
-# else groff -mdoc -ww), has the sections a reader looks for, and
+# else groff -mdoc -ww -Tutf8), has the sections a reader looks for, and
 # documents every command, setting and action.
 . "$srcdir/tests/lib.sh"
 
@@ -23,7 +23,7 @@ lint() {
 		mandoc -Tlint -W style "$1" 2>&1 |
 			grep -v -e 'referenced manual not found' -e 'mandoc\.db'
 	else
-		groff -mdoc -ww -z "$1" 2>&1
+		groff -mdoc -ww -Tutf8 -z "$1" 2>&1
 	fi
 }
 
