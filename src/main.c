@@ -38,8 +38,8 @@ static const struct command {
 	  "sweep imaps://USER@HOST[:PORT]/MAILBOX [--idle] [the options above]\n"
 	  "    Process every message in MAILDIR/new, or each new one in an IMAP\n"
 	  "    mailbox (imap:// uses STARTTLS), and file it by its outcome,\n"
-	  "    read by N threads (default: one a CPU, one per 200 messages at\n"
-	  "    most). Then send what is due in the outbox, unless --no-flush.\n"
+	  "    read by N threads (default: one a CPU). Then send what is due\n"
+	  "    in the outbox, unless --no-flush.\n"
 	  "    With --idle, stay connected and process mail as it arrives.\n" },
 	{ "profile", cmd_profile,
 	  "profile import FILE.csv [--dry-run]\n"

@@ -34,6 +34,16 @@ struct rules;
  */
 int		 rules_load(const char *dir, const char *seen, int whole,
 		    struct rules **out);
+/*
+ * A second matcher of r's rules, for another thread: it shares r's
+ * patterns (each compiled, and JIT-compiled, once for all) and its
+ * settings, and has a match state of its own, as rules_classify is not
+ * reentrant. Clone before any thread classifies with r; r must outlive
+ * its clones. Then r and its clones may classify at once, each in one
+ * thread. Returns 0 and sets *out, or EX_TEMPFAIL when memory runs out
+ * (said) or EX_DATAERR.
+ */
+int		 rules_clone(const struct rules *r, struct rules **out);
 /* Accepts NULL. */
 void		 rules_free(struct rules *r);
 size_t		 rules_count(const struct rules *r);
@@ -118,6 +128,18 @@ void		 rules_languages(const struct rules *r, const struct message *m,
  * off, so tests and benchmarks can compare. It is on after rules_load.
  */
 void		 rules_set_prefilter(struct rules *r, int on);
+
+/*
+ * A pattern is JIT-compiled once the interpreter has tried it from this
+ * many places in the texts it was given: JIT code costs more to make
+ * than many interpreted runs on a short text, and takes kilobytes to
+ * hundreds of them a pattern, while most patterns are tried on few
+ * messages, or from few places of theirs, and `deliver` reads just
+ * one. The JIT code of all patterns together has a budget; past it
+ * they are interpreted. Tests set a lower threshold, before cloning.
+ */
+#define RULES_JIT_AFTER	5000u
+void		 rules_set_jit_after(struct rules *r, unsigned tries);
 
 /*
  * Write every rule as it was understood, one a line, tab-separated:

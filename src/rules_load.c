@@ -83,15 +83,31 @@ rule_clear(struct rule *r)
 	free(r->id);
 	free(r->pattern);
 	for (size_t i = 0; r->branches && i < r->nbranches; i++) {
+		if (r->branches[i].jre != r->branches[i].re)
+			pcre2_code_free(r->branches[i].jre);
 		pcre2_code_free(r->branches[i].re);
 		prefilter_free(r->branches[i].need);
 	}
 	free(r->branches);
 	free(r->need_why);
 	prefilter_free(r->need);
+	if (r->jre != r->re)
+		pcre2_code_free(r->jre);
 	pcre2_code_free(r->re);
 	prefilter_gate_free(r->gate);
 	pcre2_code_free(r->marked);
+}
+
+/* What a clone has of its own (rules_clone), made by make_matcher. */
+static void
+matcher_free(struct rules *r)
+{
+	strip_free(r->strip);
+	pcre2_match_data_free(r->md);
+	pcre2_jit_stack_free(r->jit);
+	pcre2_match_context_free(r->mctx);
+	textsum_free(r->sum[0]);
+	textsum_free(r->sum[1]);
 }
 
 void
@@ -99,6 +115,11 @@ rules_free(struct rules *r)
 {
 	if (r == NULL)
 		return;
+	matcher_free(r);
+	if (r->origin != NULL) {
+		free(r);
+		return;
+	}
 	for (size_t i = 0; i < r->n; i++) {
 		if (r->kept != NULL)
 			r->v[i].pattern = NULL;	/* lies in kept */
@@ -121,13 +142,10 @@ rules_free(struct rules *r)
 	buf_free(&r->wordlist);
 	for (int k = 0; k < STRIP_KINDS; k++)
 		buf_free(&r->quote[k]);
-	strip_free(r->strip);
-	pcre2_match_data_free(r->md);
-	pcre2_jit_stack_free(r->jit);
-	pcre2_match_context_free(r->mctx);
-	textsum_free(r->sum[0]);
-	textsum_free(r->sum[1]);
 	prefilter_pool_free(r->pool);
+	(void)pthread_mutex_destroy(r->lock);
+	free(r->lock);
+	free(r->jit_bytes);
 	free(r);
 }
 
@@ -1277,9 +1295,6 @@ make_matcher(struct rules *rs)
 	pcre2_jit_stack_assign(rs->mctx, NULL, rs->jit);
 	rs->sum[0] = textsum_new();
 	rs->sum[1] = textsum_new();
-	rs->prefilter = 1;
-	rs->nojit = !mo_jit_allowed();
-	rs->limit_ns = (long long)RULES_TIME_LIMIT_MS * 1000000;
 	return 0;
 }
 
@@ -1288,9 +1303,38 @@ rules_new(void)
 {
 	struct rules *rs = xcalloc(1, sizeof *rs);
 
+	rs->lock = xmalloc(sizeof *rs->lock);
+	(void)pthread_mutex_init(rs->lock, NULL);
+	rs->jit_bytes = xcalloc(1, sizeof *rs->jit_bytes);
 	rs->pool = prefilter_pool_new();
 	rs->words = langid_new();
+	rs->prefilter = 1;
+	rs->nojit = !mo_jit_allowed();
+	rs->jit_after = RULES_JIT_AFTER;
+	rs->limit_ns = (long long)RULES_TIME_LIMIT_MS * 1000000;
 	return rs;
+}
+
+int
+rules_clone(const struct rules *r, struct rules **out)
+{
+	struct rules *c = xmalloc(sizeof *c);
+	int rc;
+
+	*c = *r;
+	c->origin = r;
+	c->strip = NULL;
+	c->mctx = NULL;
+	c->jit = NULL;
+	c->md = NULL;
+	c->sum[0] = c->sum[1] = NULL;
+	c->ready[0] = c->ready[1] = 0;
+	if ((rc = make_matcher(c)) != 0) {
+		rules_free(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
 }
 
 /*

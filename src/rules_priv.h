@@ -5,6 +5,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 
 #include <pcre2.h>
+#include <pthread.h>
 
 #include "action.h"
 #include "strip.h"
@@ -49,8 +50,9 @@ struct branch {
 	 * the rule is matched a branch at a time (struct rule's split).
 	 */
 	pcre2_code	*re;
+	pcre2_code	*jre;		/* as struct rule's, for re */
 	struct prefilter *need;
-	unsigned	 runs;		/* as struct rule's, for re */
+	unsigned	 tries;		/* likewise */
 	struct kept_code kept;		/* re, kept in the cache */
 };
 
@@ -79,7 +81,14 @@ struct rule {
 	uint32_t	 opts;		/* for pcre2_compile */
 	struct branch	*branches;
 	size_t		 nbranches;
+	/*
+	 * Compiled when first matched and JIT-compiled, as a copy, once
+	 * hot; shared by the clones of the rules (rules_clone), so each
+	 * is set once under struct rules' lock and read with acquire.
+	 */
 	pcre2_code	*re;
+	/* the JIT's copy of re, NULL until made, re when none is */
+	pcre2_code	*jre;
 	struct kept_code kept;		/* re, kept in the cache */
 	/*
 	 * Matched a branch at a time, each with its own prefilter: one
@@ -94,15 +103,27 @@ struct rule {
 	/* what a subject or body match needs; NULL: the rule always runs */
 	struct prefilter *need;
 	char		*need_why;	/* why need is NULL (subject/body rules) */
-	/* times re has run, up to JIT-compiling it (rules.c) */
-	unsigned	 runs;
-	/* a pattern of it did not compile when first matched: it never matches */
+	/* places re was tried from, up to JIT-compiling it (rules.c), counted atomically */
+	unsigned	 tries;
+	/*
+	 * A pattern of it did not compile when first matched: it never
+	 * matches. Read and set under the lock, like patcheck and marked.
+	 */
 	int		 broken;
 	/* the pattern with a mark per branch, made for `rules explain` only */
 	pcre2_code	*marked;
 };
 
 struct rules {
+	/*
+	 * NULL, or the rules this is a clone of (rules_clone): it shares
+	 * all but the match state below, and the lock that guards what a
+	 * match compiles in the rules it shares.
+	 */
+	const struct rules *origin;
+	pthread_mutex_t	*lock;
+	/* the JIT code made for the patterns so far, in bytes, shared likewise */
+	size_t		*jit_bytes;
 	struct rule	*v;
 	size_t		 n, cap;
 	char		**files;
@@ -121,24 +142,11 @@ struct rules {
 	unsigned long	 always;
 	/* the quote- lines of every file, an alternation a kind, compiled into strip */
 	struct buf	 quote[STRIP_KINDS];
-	struct strip	*strip;
-	/*
-	 * Made once and shared by every match, so rules_classify is not
-	 * reentrant: one struct rules per thread.
-	 */
-	pcre2_match_context *mctx;
-	pcre2_jit_stack	*jit;
-	pcre2_match_data *md;
 	/* the sets of literals of every rule's prefilter, each once */
 	struct prefilter_pool *pool;
-	/* the trigrams of a message's subject (0) and body (1), made when first wanted */
-	struct textsum	*sum[2];
-	int		 ready[2];
-	/* the whole subject and body they are made of, read or not */
-	const char	*sum_s[2];
-	size_t		 sum_len[2];
 	int		 prefilter;
 	int		 nojit;	/* never JIT-compile (MAILOPT_NO_JIT) */
+	unsigned	 jit_after;	/* rules_set_jit_after */
 	/*
 	 * The rule files were seen to compile whole (rules_load's seen):
 	 * each pattern is compiled when it is first matched, and most
@@ -150,13 +158,29 @@ struct rules {
 	/* loaded from the cache: its bytes, mapped, in which every rule's pattern lies */
 	void		*kept;
 	size_t		 keptlen;
+	/* the CPU time the rules may spend on one message (0: no limit) */
+	long long	 limit_ns;
+
 	/*
-	 * The CPU time the rules may spend on one message (0: no limit),
-	 * and, while rules_classify reads one, when that ends (of the
+	 * The match state: each clone has its own. Made once and used by
+	 * every match, so rules_classify is not reentrant: one clone a
+	 * thread.
+	 */
+	struct strip	*strip;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack	*jit;
+	pcre2_match_data *md;
+	/* the trigrams of a message's subject (0) and body (1), made when first wanted */
+	struct textsum	*sum[2];
+	int		 ready[2];
+	/* the whole subject and body they are made of, read or not */
+	const char	*sum_s[2];
+	size_t		 sum_len[2];
+	/*
+	 * While rules_classify reads a message: when its time ends (of the
 	 * thread's CPU clock), the callouts since the clock was last read,
 	 * and whether the time ran out.
 	 */
-	long long	 limit_ns;
 	long long	 deadline_ns;
 	unsigned	 ticks;
 	int		 over;

@@ -40,7 +40,7 @@ struct item;
 
 /*
  * One of the readers that parse and classify a batch side by side: a
- * thread with rules of its own, as matching is not reentrant (the
+ * thread with a clone of the rules, as matching is not reentrant (the
  * first reader is the sweep's own thread, with the sweep's rules).
  */
 struct reader {
@@ -436,8 +436,8 @@ cpus(void)
 
 /*
  * The readers of a sweep: the first with the sweep's rules r, each
- * other with rules of its own, loaded after r so that they find the
- * record r's load wrote and compile lazily. Returns 0 or an exit code.
+ * other with a clone of them, so that every pattern is compiled, and
+ * JIT-compiled, once for all. Returns 0 or an exit code.
  */
 static int
 readers_new(struct sweep *sw, struct rules *r)
@@ -449,16 +449,8 @@ readers_new(struct sweep *sw, struct rules *r)
 		sw->readers[k].sw = sw;
 		if (k == 0)
 			sw->readers[k].rules = r;
-		else if ((rc = open_rules(sw->conf,
-		    &sw->readers[k].rules)) != 0)
+		else if ((rc = rules_clone(r, &sw->readers[k].rules)) != 0)
 			return rc;
-		else if (strcmp(rules_identity(sw->readers[k].rules),
-		    rules_identity(r)) != 0) {
-			/* every thread must read with the same rules */
-			mo_warn("%s: the rule files changed while the sweep "
-			    "loaded them", sw->conf->rules);
-			return EX_TEMPFAIL;
-		}
 	}
 	return 0;
 }
@@ -494,17 +486,10 @@ sweep_new(const struct conf *c, const struct sweep_opts *o, struct rules *r,
 	sw->no_flush = o->no_flush;
 	sw->quiet = o->quiet;
 	sw->stop = o->stop;
-	/*
-	 * Each reader but the first loads rules of its own, a tenth of a
-	 * second: by default a CPU each, but one a batch of messages at
-	 * most; never more readers than messages.
-	 */
+	/* a reader a CPU by default (each a clone of the rules), never more than messages */
 	sw->jobs = o->jobs;
-	if (sw->jobs == 0) {
+	if (sw->jobs == 0)
 		sw->jobs = cpus();
-		if (!o->endless && (size_t)sw->jobs > total / BATCH)
-			sw->jobs = total / BATCH > 0 ? (int)(total / BATCH) : 1;
-	}
 	if (!o->endless && (size_t)sw->jobs > total)
 		sw->jobs = total > 0 ? (int)total : 1;
 	if ((rc = readers_new(sw, r)) != 0) {
