@@ -67,6 +67,7 @@ struct sweep {
 	 */
 	struct item		*items;
 	size_t			 n, next, kept, read, failed;
+	int			 started[SWEEP_JOBS_MAX];	/* its reader threads */
 	struct progress		*progress;	/* NULL unless standard error is a terminal */
 	size_t			 through;	/* messages read so far, for it */
 	unsigned long		 count[OUTCOME_ERROR + 1];
@@ -228,29 +229,40 @@ read_share(void *arg)
 }
 
 /*
- * Read and classify items[0..n) with every reader. *taken is how many
- * were: fewer than n when the requests read fill BATCH_BYTES, or up to
- * and with the first that could not be read, whose exit code is
- * returned; what a reader read beyond is forgotten, to be read again.
+ * Start reading and classifying items[0..n): the readers but the
+ * sweep's own thread start on it, each taking the next item left.
  */
-static int
-read_batch(struct sweep *sw, struct item *items, size_t n, size_t *taken)
+static void
+read_start(struct sweep *sw, struct item *items, size_t n)
 {
-	int started[SWEEP_JOBS_MAX] = { 0 };
-	size_t read, i;
-	int rc = 0;
-
 	sw->items = items;
 	sw->n = n;
 	sw->next = sw->kept = sw->read = 0;
 	sw->failed = n;
 	/* a reader that cannot start leaves its share to the others */
-	for (int k = 1; k < sw->jobs && (size_t)k < n; k++)
-		started[k] = pthread_create(&sw->readers[k].thread, NULL,
-		    read_share, &sw->readers[k]) == 0;
+	for (int k = 1; k < sw->jobs; k++)
+		sw->started[k] = (size_t)k < n &&
+		    pthread_create(&sw->readers[k].thread, NULL, read_share,
+		    &sw->readers[k]) == 0;
+}
+
+/*
+ * Read what is left of the batch read_start began with the sweep's own
+ * thread too, and wait for the others. *taken is how many items were
+ * read: fewer than n when the requests read fill BATCH_BYTES, or up to
+ * and with the first that could not be read, whose exit code is
+ * returned; what a reader read beyond is forgotten, to be read again.
+ */
+static int
+read_finish(struct sweep *sw, size_t *taken)
+{
+	struct item *items = sw->items;
+	size_t n = sw->n, read, i;
+	int rc = 0;
+
 	read_share(&sw->readers[0]);
 	for (int k = 1; k < sw->jobs; k++)
-		if (started[k])
+		if (sw->started[k])
 			pthread_join(sw->readers[k].thread, NULL);
 	read = sw->next < n ? sw->next : n;
 	for (i = 0; i < read && items[i].rc == 0; i++)
@@ -268,18 +280,14 @@ read_batch(struct sweep *sw, struct item *items, size_t n, size_t *taken)
 }
 
 /*
- * Read and classify items[0..n), then record them in one transaction,
- * commit, and have the source file them. *taken is how many were:
- * fewer than n when the source has fewer ready or the requests read
- * fill BATCH_BYTES. Returns 0, or an exit code when the batch could
- * not be committed (then nothing of it was filed).
+ * Fetch, read and classify items[0..n) with every reader (read_start,
+ * read_finish). *taken is how many were: fewer than n when the source
+ * has fewer ready, or as read_finish says.
  */
 static int
-run_batch(struct sweep *sw, struct item *items, size_t n, size_t *taken)
+read_batch(struct sweep *sw, struct item *items, size_t n, size_t *taken)
 {
-	struct sweep_done *d = NULL;
-	size_t i, nd = 0, ready;
-	char *key;
+	size_t ready;
 	int rc;
 
 	*taken = 0;
@@ -289,9 +297,23 @@ run_batch(struct sweep *sw, struct item *items, size_t n, size_t *taken)
 		if (ready < n)
 			n = ready;
 	}
-	if ((rc = read_batch(sw, items, n, taken)) != 0)
-		return rc;
-	n = *taken;
+	read_start(sw, items, n);
+	return read_finish(sw, taken);
+}
+
+/*
+ * Record items[0..n), read and classified, in one transaction, commit,
+ * and have the source file them. Returns 0, or an exit code when the
+ * batch could not be committed (then nothing of it was filed).
+ */
+static int
+record_batch(struct sweep *sw, struct item *items, size_t n)
+{
+	struct sweep_done *d = NULL;
+	size_t i, nd = 0;
+	char *key;
+	int rc;
+
 	d = xcalloc(n, sizeof *d);
 	if ((rc = store_begin(sw->store)) != 0)
 		goto out;
@@ -349,6 +371,17 @@ out:
 	return rc;
 }
 
+/* read_batch, then record_batch of what it read; *taken as read_batch's. */
+static int
+run_batch(struct sweep *sw, struct item *items, size_t n, size_t *taken)
+{
+	int rc;
+
+	if ((rc = read_batch(sw, items, n, taken)) != 0)
+		return rc;
+	return record_batch(sw, items, *taken);
+}
+
 static void
 fail_items(struct item *items, size_t n)
 {
@@ -358,62 +391,125 @@ fail_items(struct item *items, size_t n)
 	}
 }
 
+/* Name items[0..) after names[from..total), a batch at most; returns how many. */
+static size_t
+batch_of(struct item *items, char **names, size_t from, size_t total)
+{
+	size_t n = total - from < BATCH ? total - from : BATCH;
+
+	for (size_t i = 0; i < n; i++) {
+		items[i].name = names[from + i];
+		items[i].index = from + i;
+	}
+	return n;
+}
+
+static int
+stopped(const struct sweep *sw)
+{
+	return sw->stop != NULL && *sw->stop;
+}
+
+/*
+ * The batch items[0..n), read and recorded with brc its code, the n
+ * messages after the done ones: what one message spoiled is redone a
+ * message at a time, then every item is reported, logged and reset.
+ * Returns EX_TEMPFAIL when a message ended in error or the source
+ * failed, else rc.
+ */
+static int
+settle(struct sweep *sw, struct item *items, size_t n, int brc, size_t done,
+    int rc)
+{
+	size_t one;
+
+	if (brc != 0 && brc != EX_TEMPFAIL && n > 1) {
+		/* one message spoiled the batch: redo it a message at a time */
+		brc = 0;
+		sw->through = done;
+		for (size_t i = 0; i < n && brc != EX_TEMPFAIL; i++) {
+			item_reset(&items[i]);
+			if ((brc = run_batch(sw, &items[i], 1, &one)) != 0)
+				fail_items(&items[i], brc == EX_TEMPFAIL ? n - i : 1);
+		}
+	} else if (brc != 0)
+		fail_items(items, n);
+	/* the report's lines may go to the same terminal */
+	progress_clear(sw->progress);
+	for (size_t i = 0; i < n; i++) {
+		if (items[i].skipped)
+			report(sw, &items[i]);
+		else if (!items[i].gone) {
+			report(sw, &items[i]);
+			if (!sw->dry)
+				log_result(items[i].name, &items[i].res);
+			if (items[i].res.outcome == OUTCOME_ERROR)
+				rc = EX_TEMPFAIL;
+		}
+		item_reset(&items[i]);
+	}
+	/* a sweep that waits for mail (IMAP IDLE) is read as it goes */
+	fflush(stdout);
+	return sw->halt ? EX_TEMPFAIL : rc;
+}
+
 int
 sweep_run(struct sweep *sw, char **names, size_t total)
 {
-	struct item items[BATCH];
-	size_t done = 0, n, taken, one;
-	int rc = 0, brc;
+	struct item bufs[2][BATCH], *items = bufs[0], *next = bufs[1], *t;
+	/*
+	 * With other readers, those read the next batch of a Maildir while
+	 * this thread records one, so that no CPU waits for the commit and
+	 * the filing. A source that fetches its batches (IMAP) is used by
+	 * one thread at a time: its batches are read in turn.
+	 */
+	const int ahead = sw->jobs > 1 && sw->src->fetch == NULL;
+	size_t done = 0, n = 0, nn, taken;
+	int rc = 0, brc = 0, read = 0, reading;
 
-	memset(items, 0, sizeof items);
+	memset(bufs, 0, sizeof bufs);
 	sw->through = 0;
 	sw->halt = 0;
-	while (done < total && rc != EX_TEMPFAIL &&
-	    (sw->stop == NULL || !*sw->stop)) {
-		n = total - done < BATCH ? total - done : BATCH;
-		for (size_t i = 0; i < n; i++) {
-			items[i].name = names[done + i];
-			items[i].index = done + i;
-		}
-		brc = run_batch(sw, items, n, &taken);
-		if (taken == 0) {
-			/* the source could not give the first of them */
-			rc = EX_TEMPFAIL;
-			break;
-		}
-		n = taken;
-		if (brc != 0 && brc != EX_TEMPFAIL && n > 1) {
-			/* one message spoiled the batch: redo it a message at a time */
-			brc = 0;
-			sw->through = done;
-			for (size_t i = 0; i < n && brc != EX_TEMPFAIL; i++) {
-				item_reset(&items[i]);
-				if ((brc = run_batch(sw, &items[i], 1, &one)) != 0)
-					fail_items(&items[i], brc == EX_TEMPFAIL ? n - i : 1);
+	while (done < total && rc != EX_TEMPFAIL && !stopped(sw)) {
+		/* items[0..n) may have been read while the last batch was recorded */
+		if (!read) {
+			brc = read_batch(sw, items, batch_of(items, names, done,
+			    total), &taken);
+			if (taken == 0) {
+				/* the source could not give the first of them */
+				rc = EX_TEMPFAIL;
+				break;
 			}
-		} else if (brc != 0)
-			fail_items(items, n);
-		/* the report's lines may go to the same terminal */
-		progress_clear(sw->progress);
-		for (size_t i = 0; i < n; i++) {
-			if (items[i].skipped)
-				report(sw, &items[i]);
-			else if (!items[i].gone) {
-				report(sw, &items[i]);
-				if (!sw->dry)
-					log_result(items[i].name, &items[i].res);
-				if (items[i].res.outcome == OUTCOME_ERROR)
-					rc = EX_TEMPFAIL;
-			}
-			item_reset(&items[i]);
+			n = taken;
 		}
-		/* a sweep that waits for mail (IMAP IDLE) is read as it goes */
-		fflush(stdout);
-		if (sw->halt)
-			rc = EX_TEMPFAIL;
+		read = reading = 0;
+		if (ahead && brc == 0 && done + n < total) {
+			read_start(sw, next, batch_of(next, names, done + n,
+			    total));
+			reading = 1;
+		}
+		if (brc == 0)
+			brc = record_batch(sw, items, n);
+		if (reading && brc != 0) {
+			/* redoing this batch needs the readers: the next is read again */
+			(void)read_finish(sw, &taken);
+			for (size_t i = 0; i < taken; i++)
+				item_reset(&next[i]);
+			reading = 0;
+		}
+		rc = settle(sw, items, n, brc, done, rc);
 		done += n;
 		sw->through = done;
+		if (reading) {
+			brc = read_finish(sw, &nn);
+			t = items, items = next, next = t;
+			n = nn;
+			read = nn > 0;
+		}
 	}
+	/* what was read ahead of a stop or a failure is read next time */
+	for (size_t i = 0; read && i < n; i++)
+		item_reset(&items[i]);
 	progress_clear(sw->progress);
 	/* what a temporary failure left unread stays where it is for the next run */
 	if (rc != 0)
