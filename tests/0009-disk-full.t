@@ -46,6 +46,25 @@ unfill
 exits 0 "the next sweep succeeds" mo sweep --no-flush "$T/md"
 like "$(cat "$T/out")" "applied" "  and applies it"
 
+# a sweep of several batches whose first cannot be committed while the
+# next is read ahead: it too stays, and the next run files all once
+sql "UPDATE profile SET marketing_email = 1, marketing_postal = 1, third_party = 1"
+mkmaildir "$T/md3"
+i=0
+while [ $i -lt 450 ]; do
+	optout "batch$i" > "$T/md3/new/1764600000.M${i}P1.mx1"
+	i=$((i + 1))
+done
+fill
+exits 75 "a sweep of 450 with two threads, the database on a full disk, exits 75" \
+    mo sweep --no-flush --jobs 2 "$T/md3"
+is "$(count "$T/md3/new")" 450 "  every message stays in new/"
+unfill
+exits 0 "the next sweep succeeds" mo sweep --no-flush --jobs 2 "$T/md3"
+is "$(count "$T/md3/new")" 0 "  and files every message"
+like "$(tail -n 1 "$T/out")" "450 messages: 1 applied, 449 unchanged" \
+    "  each once: the first applied, the others find the flags so"
+
 # the Maildir on the full disk, the database elsewhere
 umount "$T/fs"
 mount -t tmpfs -o size=2m,nr_inodes=64 tmpfs "$T/fs"
