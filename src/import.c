@@ -62,7 +62,8 @@ import_csv(const struct conf *c, const char *path, const struct import *im,
 		rc = EX_DATAERR;
 		goto out;
 	}
-	if ((rc = open_store(c, &s)) != 0 || (rc = store_begin(s)) != 0 ||
+	if ((rc = open_store(c, &s)) != 0 || (rc = store_bulk(s)) != 0 ||
+	    (rc = store_begin(s)) != 0 ||
 	    (im->start && (rc = im->start(s, arg)) != 0))
 		goto rollback;
 	while ((rc = csv_read(csv, &f, &nf)) != 0) {

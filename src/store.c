@@ -504,6 +504,17 @@ store_try_begin(struct store *s)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
+int
+store_bulk(struct store *s)
+{
+	char sql[64];
+
+	/* a negative cache_size is in KiB */
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d",
+	    STORE_BULK_CACHE_MB * 1024);
+	return sq_exec(s, sql, "page cache");
+}
+
 /* A failed commit leaves the transaction open: end it, nothing was written. */
 int
 store_commit(struct store *s)

@@ -36,6 +36,14 @@ int	 store_begin(struct store *s);
 int	 store_try_begin(struct store *s);
 int	 store_commit(struct store *s);
 void	 store_rollback(struct store *s);
+/*
+ * For one large transaction (an import): a page cache of
+ * STORE_BULK_CACHE_MB for this connection, so that the pages the
+ * transaction changes stay in memory, not spilled to the WAL and read
+ * back. Returns 0 or an exit code.
+ */
+#define STORE_BULK_CACHE_MB	64
+int	 store_bulk(struct store *s);
 
 /* A profile. Strings are owned by the struct: profile_clear frees them. */
 struct profile {
