@@ -31,7 +31,8 @@
 #define BATCH	200
 /*
  * A batch also ends once the requests read for it (kept whole until
- * their transaction) hold this many bytes.
+ * their transaction) hold this many bytes; with the batch read ahead
+ * (sweep_run), twice that may be held.
  */
 #define BATCH_BYTES	(16u << 20)
 
@@ -491,7 +492,11 @@ sweep_run(struct sweep *sw, char **names, size_t total)
 		if (brc == 0)
 			brc = record_batch(sw, items, n);
 		if (reading && brc != 0) {
-			/* redoing this batch needs the readers: the next is read again */
+			/*
+			 * redoing this batch needs the readers: they stop
+			 * taking items, and the next is read again
+			 */
+			__atomic_store_n(&sw->failed, 0, __ATOMIC_RELAXED);
 			(void)read_finish(sw, &taken);
 			for (size_t i = 0; i < taken; i++)
 				item_reset(&next[i]);
