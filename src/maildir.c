@@ -77,8 +77,10 @@ maildir_list_new(struct maildir *md, char ***names, size_t *n)
 	char p[4096];
 	DIR *d;
 	struct dirent *de;
-	char **v = NULL;
-	size_t len = 0, cap = 0;
+	/* every name and its NUL one after another: a name is no allocation of its own */
+	struct buf all = { 0 };
+	char **v, *at;
+	size_t len = 0;
 
 	if (path_join(p, sizeof p, md->path, "new") == -1 ||
 	    (d = opendir(p)) == NULL) {
@@ -89,16 +91,18 @@ maildir_list_new(struct maildir *md, char ***names, size_t *n)
 		/* anything but a dot file: maildir_read tells what is no mail */
 		if (de->d_name[0] == '.')
 			continue;
-		if (len + 1 >= cap) {
-			cap = cap ? cap * 2 : 256;
-			v = xrealloc(v, cap * sizeof *v);
-		}
-		v[len++] = xstrdup(de->d_name);
+		buf_add(&all, de->d_name, strlen(de->d_name) + 1);
+		len++;
 	}
 	closedir(d);
-	if (v == NULL)
-		v = xcalloc(1, sizeof *v);
-	v[len] = NULL;
+	/* the slot after the NULL keeps the block of names for maildir_names_free */
+	v = xcalloc(len + 2, sizeof *v);
+	at = all.s;
+	for (size_t i = 0; i < len; i++) {
+		v[i] = at;
+		at += strlen(at) + 1;
+	}
+	v[len + 1] = all.s;
 	qsort(v, len, sizeof *v, cmp_names);
 	*names = v;
 	*n = len;
@@ -108,8 +112,13 @@ maildir_list_new(struct maildir *md, char ***names, size_t *n)
 void
 maildir_names_free(char **names)
 {
-	for (char **p = names; p && *p; p++)
-		free(*p);
+	char **p = names;
+
+	if (names == NULL)
+		return;
+	while (*p != NULL)
+		p++;
+	free(p[1]);
 	free(names);
 }
 
