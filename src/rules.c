@@ -163,26 +163,22 @@ code_of(pcre2_code *const *p)
 static void
 jit_locked(const struct rules *r, pcre2_code *re, pcre2_code **jre)
 {
-	pcre2_code *j;
+	pcre2_code *j = NULL;
 	size_t size;
 
 	if (*jre != NULL)
 		return;		/* another clone made it first */
-	j = re;
-	if (*r->jit_bytes < JIT_BUDGET &&
-	    (j = pcre2_code_copy_with_tables(re)) != NULL) {
-		/* without JIT (no executable memory, say) the interpreter still works */
-		if (pcre2_jit_compile(j, PCRE2_JIT_COMPLETE) == 0 &&
-		    pcre2_pattern_info(j, PCRE2_INFO_JITSIZE, &size) == 0)
-			*r->jit_bytes += size;
-		else {
-			pcre2_code_free(j);
-			j = re;
-		}
+	if (*r->jit_bytes < JIT_BUDGET)
+		j = pcre2_code_copy_with_tables(re);
+	/* without JIT (no executable memory, say) the interpreter still works */
+	if (j != NULL && (pcre2_jit_compile(j, PCRE2_JIT_COMPLETE) != 0 ||
+	    pcre2_pattern_info(j, PCRE2_INFO_JITSIZE, &size) != 0)) {
+		pcre2_code_free(j);
+		j = NULL;
 	}
-	if (j == NULL)
-		j = re;
-	__atomic_store_n(jre, j, __ATOMIC_RELEASE);
+	if (j != NULL)
+		*r->jit_bytes += size;
+	__atomic_store_n(jre, j != NULL ? j : re, __ATOMIC_RELEASE);
 }
 
 /*
