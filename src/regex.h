@@ -1,4 +1,4 @@
-/* regex.h — a PCRE2 match that the JIT runs when it can and the interpreter decides when the JIT gives up. */
+/* regex.h — PCRE2 patterns compiled with their error told, and matched by the JIT when it can and by the interpreter when the JIT gives up. */
 #ifndef MAILOPT_REGEX_H
 #define MAILOPT_REGEX_H
 
@@ -8,6 +8,13 @@
 #include <pcre2.h>
 
 #include <stddef.h>
+
+/*
+ * pcre2_compile of the NUL-terminated src with options opts; NULL,
+ * with why set to PCRE2's message and the offset, when it does not.
+ */
+pcre2_code *regex_compile(const char *src, uint32_t opts, char *why,
+	    size_t whylen);
 
 /*
  * pcre2_match of re on s[0..n) from its start, with the match options

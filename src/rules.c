@@ -11,6 +11,7 @@
 #include "langid.h"
 #include "message.h"
 #include "prefilter.h"
+#include "refusal.h"
 #include "regex.h"
 #include "rules.h"
 #include "rules_priv.h"
@@ -484,6 +485,38 @@ rules_languages(const struct rules *r, const struct message *m,
 		    counts[i], on & 1ul << i ? "" : " (its requests skipped)");
 }
 
+/*
+ * Whether the opt-in h, a match ending at eo in t, is negated in its
+ * clause (refusal.h), for a language the text may be written in:
+ * "do not sign me up again" is a refusal, which asks for no change.
+ * Then the first such refusal is kept in *refused (id
+ * RULES_REFUSAL_ID, action ignore, its text the clause) and traced
+ * after the opt-in it stops.
+ */
+static int
+refuses(const struct rules *r, const struct text *t, size_t eo,
+    unsigned long langs, const struct rule_hit *h, struct rule_hit *refused,
+    rules_trace_fn trace, void *arg)
+{
+	struct rule_hit no = *h;
+	size_t cs, ns, ne;
+
+	if (!refusal_find(r->refusal, t->s, eo, langs, &cs, &ns, &ne))
+		return 0;
+	no.id = RULES_REFUSAL_ID;
+	no.action = ACTION_IGNORE;
+	no.text = t->s + cs;
+	no.textlen = eo - cs;
+	no.branch_line = 0;
+	if (trace) {
+		trace(arg, h, 1, NULL);
+		trace(arg, &no, 1, NULL);
+	}
+	if (refused->id == NULL)
+		*refused = no;
+	return 1;
+}
+
 void
 rules_set_time_limit(struct rules *r, unsigned ms)
 {
@@ -506,6 +539,10 @@ rules_classify(const struct rules *r, const struct message *m,
 	/* requests of a language the text is plainly not in are not read */
 	const unsigned long on = readers(r, &subject, &body, counts, &written);
 
+	/* an opt-in read under a negation, kept in case nothing else matches */
+	struct rule_hit refused = { NULL, ACTION_IGNORE, NULL, NULL, 0, NULL,
+	    NULL, 0, 0 };
+
 	rw->ready[0] = rw->ready[1] = 0;
 	rw->sum_s[0] = subject.s;
 	rw->sum_len[0] = subject.len;
@@ -520,6 +557,7 @@ rules_classify(const struct rules *r, const struct message *m,
 		struct rule_hit h = { ru->id, ru->action, NULL, ru->file,
 		    ru->line, ru->lang, NULL, 0, 0 };
 		const char *error = NULL;
+		int negated = 0;
 
 		/*
 		 * A guard (ignore) reads any text: it only leaves a message
@@ -570,6 +608,12 @@ rules_classify(const struct rules *r, const struct message *m,
 				}
 				if (trace)
 					h.branch_line = which_branch(r, ru, &t);
+				if (action_is_optin(ru->action) && h.text &&
+				    refuses(r, &t, eo, written, &h, &refused,
+				    trace, arg)) {
+					negated = 1;
+					h.where = NULL;	/* try its other fields */
+				}
 			} else if (rc != PCRE2_ERROR_NOMATCH) {
 				pcre2_get_error_message(rc, errbuf, sizeof errbuf);
 				error = (const char *)errbuf;
@@ -578,7 +622,7 @@ rules_classify(const struct rules *r, const struct message *m,
 		/* a rule that matched before the time ran out stands */
 		if (r->over && h.where == NULL)
 			break;
-		if (trace)
+		if (trace && !(negated && h.where == NULL))
 			trace(arg, &h, h.where != NULL, h.where ? NULL : error);
 		if (h.where) {
 			*hit = h;
@@ -596,6 +640,10 @@ rules_classify(const struct rules *r, const struct message *m,
 		*hit = late;
 		if (trace)
 			trace(arg, hit, 1, NULL);
+		return 1;
+	}
+	if (refused.id != NULL) {
+		*hit = refused;
 		return 1;
 	}
 	return 0;

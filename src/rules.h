@@ -94,7 +94,15 @@ typedef void (*rules_trace_fn)(void *arg, const struct rule_hit *rule,
  * a length-capped subject, and all of them in the time limit: when it
  * runs out before a rule matched, *hit is RULES_TIME_LIMIT_ID, action
  * review, with no file, and 1 is returned.
+ *
+ * An opt-in whose clause holds a negation of a language the text may
+ * be written in (refusal.h: "please do not sign me up again") is no
+ * match: the rules after it are tried, and when none matches, *hit is
+ * RULES_REFUSAL_ID, action ignore, with the opt-in rule's file, line
+ * and field, its text the negated clause; 1 is returned. trace sees
+ * the opt-in match, then the refusal.
  */
+#define RULES_REFUSAL_ID	"refusal"
 int		 rules_classify(const struct rules *r, const struct message *m,
 		    struct rule_hit *hit, rules_trace_fn trace, void *arg);
 

@@ -15,6 +15,7 @@
 
 #include "langid.h"
 #include "prefilter.h"
+#include "refusal.h"
 #include "strip.h"
 #include "rules.h"
 #include "rules_priv.h"
@@ -103,6 +104,7 @@ static void
 matcher_free(struct rules *r)
 {
 	strip_free(r->strip);
+	refusal_free(r->refusal);
 	pcre2_match_data_free(r->md);
 	pcre2_jit_stack_free(r->jit);
 	pcre2_match_context_free(r->mctx);
@@ -142,6 +144,10 @@ rules_free(struct rules *r)
 	buf_free(&r->wordlist);
 	for (int k = 0; k < STRIP_KINDS; k++)
 		buf_free(&r->quote[k]);
+	for (int i = 0; i < LANGID_MAX; i++) {
+		buf_free(&r->negation[i]);
+		buf_free(&r->conjunction[i]);
+	}
 	prefilter_pool_free(r->pool);
 	(void)pthread_mutex_destroy(r->lock);
 	free(r->lock);
@@ -947,6 +953,50 @@ out:
 	return rc;
 }
 
+/*
+ * `negation pattern` and `conjunction pattern`: words of the file's
+ * language that negate a wish, and that open a new clause, for the
+ * refusal check of every opt-in (refusal.h); names are expanded. -2
+ * when kw is neither keyword.
+ */
+static int
+parse_scope(struct reader *rd, int lineno, const char *kw, const char *pat)
+{
+	struct buf text = { 0 }, *b;
+	char why[400], msg[480];
+	int neg = strcmp(kw, "negation") == 0, rc = -1;
+
+	if (!neg && strcmp(kw, "conjunction") != 0)
+		return -2;
+	if (rd->rs->langs[rd->fileno] == NULL) {
+		snprintf(msg, sizeof msg, "%s before the file's lang line", kw);
+		goto out;
+	}
+	if (*pat == '\0') {
+		snprintf(msg, sizeof msg, "want: %s pattern", kw);
+		goto out;
+	}
+	if (expand(rd, pat, &text, NULL, NULL, why, sizeof why) == -1) {
+		snprintf(msg, sizeof msg, "%s", why);
+		goto out;
+	}
+	if (refusal_check(buf_str(&text), why, sizeof why) == -1) {
+		snprintf(msg, sizeof msg, "bad pattern: %s", why);
+		goto out;
+	}
+	b = neg ? &rd->rs->negation[rd->langno] :
+	    &rd->rs->conjunction[rd->langno];
+	if (b->len)
+		buf_addc(b, '|');
+	buf_add(b, buf_str(&text), text.len);
+	rc = 0;
+out:
+	if (rc != 0)
+		bad_line(rd->file, lineno, msg);
+	buf_free(&text);
+	return rc;
+}
+
 /* The `quote-...` keywords, by strip kind. */
 static const char *const quote_kw[STRIP_KINDS] = {
 	[STRIP_ATTRIBUTION] = "quote-attribution",
@@ -999,7 +1049,7 @@ parse_line(struct reader *rd, int lineno, char *line)
 {
 	struct pending *p = &rd->pend;
 	char *rest;
-	int rc = 0;
+	int rc = 0, rc2;
 
 	str_trim(line);
 	if (*line == '#')
@@ -1037,6 +1087,8 @@ parse_line(struct reader *rd, int lineno, char *line)
 		rd->own = 1;
 		return rc;
 	}
+	if ((rc2 = parse_scope(rd, lineno, line, rest)) != -2)
+		return rc2 == -1 ? -1 : rc;
 	if (strncmp(line, "quote-", 6) == 0) {
 		int q = parse_quote(rd, lineno, line, rest);
 
@@ -1192,6 +1244,26 @@ make_strip(struct rules *rs)
 	return rc;
 }
 
+/* The negation and conjunction words of every language, compiled. */
+static int
+make_refusal(struct rules *rs)
+{
+	const char *neg[LANGID_MAX], *conj[LANGID_MAX];
+	char why[300];
+
+	for (int i = 0; i < rs->nlang; i++) {
+		neg[i] = rs->negation[i].len ? buf_str(&rs->negation[i]) : NULL;
+		conj[i] = rs->conjunction[i].len ?
+		    buf_str(&rs->conjunction[i]) : NULL;
+	}
+	if ((rs->refusal = refusal_new(neg, conj, rs->nlang, why,
+	    sizeof why)) == NULL) {
+		mo_warn("rules: negation words: %s", why);
+		return EX_DATAERR;
+	}
+	return 0;
+}
+
 /*
  * The identity of the rule files: SHA-256 of the PCRE2 and mailopt
  * versions and of every file's name and bytes, in load order, as hex.
@@ -1277,7 +1349,7 @@ make_matcher(struct rules *rs)
 {
 	int rc;
 
-	if ((rc = make_strip(rs)) != 0)
+	if ((rc = make_strip(rs)) != 0 || (rc = make_refusal(rs)) != 0)
 		return rc;
 	/*
 	 * Every match is bounded: backtracking by the match limit, the
@@ -1324,6 +1396,7 @@ rules_clone(const struct rules *r, struct rules **out)
 	*c = *r;
 	c->origin = r;
 	c->strip = NULL;
+	c->refusal = NULL;
 	c->mctx = NULL;
 	c->jit = NULL;
 	c->md = NULL;

@@ -8,6 +8,7 @@
 #include <pthread.h>
 
 #include "action.h"
+#include "langid.h"
 #include "strip.h"
 #include "util.h"
 
@@ -16,6 +17,7 @@ struct prefilter_pool;
 struct prefilter_gate;
 struct langid;
 struct textsum;
+struct refusal;
 
 /* What a rule's "where" may name. */
 enum field_kind {
@@ -142,6 +144,12 @@ struct rules {
 	unsigned long	 always;
 	/* the quote- lines of every file, an alternation a kind, compiled into strip */
 	struct buf	 quote[STRIP_KINDS];
+	/*
+	 * The negation and conjunction lines of each language (an index of
+	 * lang), an alternation each, compiled into refusal
+	 */
+	struct buf	 negation[LANGID_MAX];
+	struct buf	 conjunction[LANGID_MAX];
 	/* the sets of literals of every rule's prefilter, each once */
 	struct prefilter_pool *pool;
 	int		 prefilter;
@@ -167,6 +175,7 @@ struct rules {
 	 * thread.
 	 */
 	struct strip	*strip;
+	struct refusal	*refusal;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack	*jit;
 	pcre2_match_data *md;

@@ -65,28 +65,10 @@ struct strip {
 	int		 jit;		/* mo_jit_allowed */
 };
 
-static pcre2_code *
-compile(const char *src, char *why, size_t whylen)
-{
-	pcre2_code *re;
-	PCRE2_UCHAR msg[256];
-	PCRE2_SIZE off;
-	int err;
-
-	re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, FLAGS,
-	    &err, &off, NULL);
-	if (re == NULL) {
-		pcre2_get_error_message(err, msg, sizeof msg);
-		snprintf(why, whylen, "%s at offset %zu", (char *)msg,
-		    (size_t)off);
-	}
-	return re;
-}
-
 int
 strip_check(const char *alt, char *why, size_t whylen)
 {
-	pcre2_code *re = compile(alt, why, whylen);
+	pcre2_code *re = regex_compile(alt, FLAGS, why, whylen);
 
 	pcre2_code_free(re);
 	return re ? 0 : -1;
@@ -103,7 +85,7 @@ strip_new(const char *const alt[STRIP_KINDS], char *why, size_t whylen)
 		if (alt == NULL || alt[k] == NULL)
 			continue;
 		src = xasprintf("%s%s%s", shape[k][0], alt[k], shape[k][1]);
-		st->re[k] = compile(src, why, whylen);
+		st->re[k] = regex_compile(src, FLAGS, why, whylen);
 		free(src);
 		if (st->re[k] == NULL)
 			goto fail;
@@ -150,7 +132,7 @@ footer_re(struct strip *st, const char *footer)
 		pcre2_code_free(st->footer);
 		free(st->footer_src);
 		st->footer_src = xstrdup(footer);
-		if ((st->footer = compile(footer, why, sizeof why)) == NULL)
+		if ((st->footer = regex_compile(footer, FLAGS, why, sizeof why)) == NULL)
 			mo_warn("footer pattern: %s", why);
 	}
 	return st->footer;

@@ -1,0 +1,146 @@
+#!/bin/sh
+# Refusals: an opt-in read under a negation in its clause ("do not sign
+# me up again") changes no flag; negation and conjunction lines of the
+# rule files, in the languages the text may be written in.
+. "$srcdir/tests/lib.sh"
+
+mkmsg() { # FILE SUBJECT BODY
+	printf 'From: Karin Meyer <karin.meyer@meyer-labor.example>\nTo: sales@nordwind.example\nSubject: %s\nMessage-ID: <%s.%s@meyer-labor.example>\nAuthentication-Results: mx1.nordwind.example; dmarc=pass header.from=meyer-labor.example\n\n%s\n' \
+	    "$2" "$$" "$(basename "$1")" "$3" > "$1"
+}
+# winner FILE: the winner line of rules explain, rules from $R
+winner() {
+	mo --rules "$R" rules explain "$1" > "$T/explain" 2>&1
+	sed -n 's/^winner: //p' "$T/explain"
+}
+
+# --- the check, on rules of its own ----------------------------------
+R="$T/rules"
+mkdir -p "$R"
+cat > "$R/41-de.rules" <<'EOF'
+lang de
+words der die das und ist nicht ich sie wir bitte mich mir den
+
+define NEG  (?:nicht|kein\w*)
+negation    {NEG}|nie
+conjunction aber|und
+
+de-optin-again  optin-email   body  /\bwieder\s+an(?:melden)?\b/i
+de-optout-kat   optout-postal body  /\bkeine\s+kataloge\s+mehr\b/i
+# reads the wish by looking ahead, past the end of its sentence
+de-optin-told   optin-postal  body  /\bich\s+hatte\s+(?:\w+\s+){1,3}abbestellt\.\s(?=[^.]*\bwieder\b)/i
+EOF
+cat > "$R/43-es.rules" <<'EOF'
+lang es
+words el los las y es por para con una que del
+negation    no|nunca
+EOF
+cat > "$R/46-pt.rules" <<'EOF'
+lang pt
+words o os um uma que para com por da dos das em na meu minha obrigado
+negation    n[aã]o|nunca
+conjunction mas|e
+pt-optin-back  optin-all  body  /\bre(?:a|ac)tiv\w+/i
+EOF
+exits 0 "rule files with negation and conjunction lines load" \
+    mo --rules "$R" rules check
+
+M="$T/m.eml"
+mkmsg "$M" "Newsletter" "Bitte melden Sie mich wieder an."
+is "$(winner "$M")" "de-optin-again (optin-email) lang de" "an opt-in with no negation is read"
+
+mkmsg "$M" "Newsletter" "Bitte melden Sie mich nicht wieder an."
+is "$(winner "$M")" "refusal (ignore) lang de" "under a negation in its clause it is a refusal"
+like "$(cat "$T/explain")" "MATCH de-optin-again" "explain shows the opt-in that matched"
+like "$(cat "$T/explain")" 'MATCH refusal                          ignore             41-de.rules:8 on body' \
+    "and the refusal, at the opt-in rule's line"
+like "$(cat "$T/explain")" 'matched "Bitte melden Sie mich nicht wieder an"' "with the clause read"
+
+mkmsg "$M" "Newsletter" "Bitte melden Sie mich auf keinen Fall wieder an."
+is "$(winner "$M")" "refusal (ignore) lang de" "a negation given by a name ({NEG}) counts"
+
+mkmsg "$M" "Newsletter" "Ich bekomme keine Mails mehr, bitte melden Sie mich wieder an."
+is "$(winner "$M")" "de-optin-again (optin-email) lang de" "a negation before a comma is another clause"
+
+mkmsg "$M" "Newsletter" "Ich bekomme keine Mails mehr und melde mich wieder an"
+is "$(winner "$M")" "de-optin-again (optin-email) lang de" "so is one before a conjunction"
+
+mkmsg "$M" "Newsletter" "Ich bekomme keine Mails mehr 😕 melde mich wieder an"
+is "$(winner "$M")" "de-optin-again (optin-email) lang de" "and one before an emoji"
+
+mkmsg "$M" "Katalog" "Bitte melden Sie mich nicht wieder an, und keine Kataloge mehr."
+is "$(winner "$M")" "de-optout-kat (optout-postal) lang de" \
+    "a refused opt-in leaves the message to the rules after it"
+
+mkmsg "$M" "Katalog" "Ich hatte den Katalog abbestellt. Nun bitte doch wieder, nicht nur online."
+is "$(winner "$M")" "de-optin-told (optin-postal) lang de" \
+    "a match that ends with its sentence read on by looking ahead: not checked"
+
+# the languages the text may be written in: "no" negates in Spanish,
+# and is "in the" in Portuguese
+mkmsg "$M" "Re: newsletter" "No, gracias, no me reactiven la suscripción."
+is "$(winner "$M")" "refusal (ignore) lang pt" \
+    "a short text: a negation of any language counts, so another language's opt-in does not read it"
+mkmsg "$M" "newsletter" "Olá, cliquei no link errado e quero que reativem a minha newsletter para a minha caixa, obrigado."
+is "$(winner "$M")" "pt-optin-back (optin-all) lang pt" \
+    "a text plainly in one language: another language's negation is no word of it"
+
+bad() { # NAME WANT DESC, the file on stdin
+	mkdir -p "$T/$1"
+	cat > "$T/$1/10-x.rules"
+	exits 65 "$3" mo --rules "$T/$1" rules check
+	like "$(cat "$T/err")" "$2" "$3: said at its line"
+}
+bad nolang "10-x.rules:1: negation before the file's lang line" \
+    "negation before lang is an error" <<'EOF'
+negation nicht
+EOF
+bad badpat "10-x.rules:2: bad pattern: missing closing parenthesis" \
+    "a negation that does not compile is an error" <<'EOF'
+lang de
+negation (nicht
+EOF
+bad empty "10-x.rules:2: want: conjunction pattern" \
+    "a conjunction line with no pattern is an error" <<'EOF'
+lang de
+conjunction
+EOF
+bad noname "10-x.rules:2: undefined name {NEG}" "an unknown name is an error" <<'EOF'
+lang de
+negation {NEG}
+EOF
+
+# --- end to end, with the shipped rules ------------------------------
+mksecret
+cat > "$MAILOPT_CONFIG" <<CONF
+from = Nordwind Instruments <sales@nordwind.example>
+trusted_authserv_id = mx1.nordwind.example
+token_secret_file = $T/secret
+sendmail = /bin/false
+templates = $srcdir/templates
+CONF
+mo init >/dev/null
+printf 'email,name,marketing_email,marketing_postal,third_party\nkarin.meyer@meyer-labor.example,Karin Meyer,0,0,0\n' > "$T/p.csv"
+mo profile import "$T/p.csv" >/dev/null
+
+MD="$T/Maildir"
+mkmaildir "$MD"
+mkmsg "$MD/new/1.M1P1.es" "Re: ¿Quiere reactivar su suscripción?" "No, gracias, no me reactiven la suscripción. Estoy bien así."
+mkmsg "$MD/new/2.M2P1.en" "newsletter" "Please do not resubscribe me to the newsletter."
+mkmsg "$MD/new/3.M3P1.de" "Newsletter" "Bitte tragen Sie mich nicht wieder in den Verteiler ein."
+mkmsg "$MD/new/4.M4P1.fr" "newsletter" "Merci de ne pas me réabonner à la newsletter."
+for i in 1 2; do
+	# the second sweep reads the rules from the cache beside the database
+	exits 0 "sweep $i of refusals from a proven sender" mo sweep --json "$MD"
+	is "$(grep -c '"outcome":"ignored"' "$T/out")" 4 "sweep $i: all four are no request"
+	# the Spanish one read by a Portuguese opt-in rule, the others by the
+	# refusal rules of their own languages
+	like "$(grep '1.M1P1.es' "$T/out")" '"rule":"refusal"' "sweep $i: the Spanish one is a refusal"
+	is "$(flags karin.meyer@meyer-labor.example)" "false false false" "sweep $i: no flag changed"
+	is "$(hist karin.meyer@meyer-labor.example)" "" "sweep $i: no history written"
+	is "$(count "$MD/new")" 0 "sweep $i: the messages left new/"
+	mv "$MD/cur/"* "$MD/new/" 2>/dev/null
+	for f in "$MD/new/"*; do mv "$f" "${f%%:*}"; done
+done
+
+done_testing
