@@ -1,4 +1,4 @@
-/* refusal.c — whether the words of an opt-in are negated: "please do not sign me up again" asks for no change. */
+/* refusal.c — whether the words of an opt-in are the writer's wish: not under a negation, nor what someone else asked. */
 #include "config.h"
 
 #include <stdio.h>
@@ -19,22 +19,35 @@
 #define WORD_OPEN	"(?<!\\w)(?:"
 #define WORD_CLOSE	")(?!\\w)"
 
+const char *const refusal_keyword[REFUSAL_WORDS] = {
+	[REFUSAL_NEGATION] = "negation",
+	[REFUSAL_CONJUNCTION] = "conjunction",
+	[REFUSAL_REPORTED] = "reported",
+};
+
 /*
  * What ends a clause in every language: sentence and clause
  * punctuation (the Spanish opening marks too), a dash between blanks,
  * a blank line, and an emoji, which phones put where a full stop was.
  */
-static const char stops_src[] =
+static const char clause_src[] =
     "[.!?;:,(\\x{a1}\\x{bf}\\x{2013}\\x{2014}]"
     "|\\s-+\\s"
     "|\\n[\\t ]*\\n"
     "|[\\x{2600}-\\x{27bf}\\x{1f000}-\\x{1faff}]";
 
+/*
+ * What ends a sentence: its punctuation, but not the full stop of an
+ * ordinal or a date ("vom 4. März"), and a blank line.
+ */
+static const char sentence_src[] =
+    "(?<!\\d)[.!?;]|\\n[\\t ]*\\n";
+
 struct refusal {
-	pcre2_code	*stops;
+	pcre2_code	*clause, *sentence;
 	int		 n;
-	pcre2_code	**neg;		/* n each, NULL where a language has none */
-	pcre2_code	**conj;
+	/* n languages' words of each kind; NULL where a language has none */
+	pcre2_code	*(*words)[REFUSAL_WORDS];
 	pcre2_match_context *mctx;
 	pcre2_match_data *md;
 };
@@ -71,24 +84,23 @@ refusal_check(const char *alt, char *why, size_t whylen)
 }
 
 struct refusal *
-refusal_new(const char *const *neg, const char *const *conj, int n,
-    char *why, size_t whylen)
+refusal_new(const char *const (*words)[REFUSAL_WORDS], int n, char *why,
+    size_t whylen)
 {
 	struct refusal *rf = xcalloc(1, sizeof *rf);
 
 	rf->n = n;
-	rf->neg = xcalloc(n > 0 ? (size_t)n : 1, sizeof *rf->neg);
-	rf->conj = xcalloc(n > 0 ? (size_t)n : 1, sizeof *rf->conj);
-	if ((rf->stops = regex_compile(stops_src, FLAGS, why, whylen)) == NULL)
+	rf->words = xcalloc(n > 0 ? (size_t)n : 1, sizeof *rf->words);
+	if ((rf->clause = regex_compile(clause_src, FLAGS, why,
+	    whylen)) == NULL ||
+	    (rf->sentence = regex_compile(sentence_src, FLAGS, why,
+	    whylen)) == NULL)
 		goto fail;
-	for (int i = 0; i < n; i++) {
-		if (neg[i] != NULL &&
-		    (rf->neg[i] = compile_words(neg[i], why, whylen)) == NULL)
-			goto fail;
-		if (conj[i] != NULL &&
-		    (rf->conj[i] = compile_words(conj[i], why, whylen)) == NULL)
-			goto fail;
-	}
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < REFUSAL_WORDS; k++)
+			if (words[i][k] != NULL && (rf->words[i][k] =
+			    compile_words(words[i][k], why, whylen)) == NULL)
+				goto fail;
 	rf->mctx = pcre2_match_context_create(NULL);
 	rf->md = pcre2_match_data_create(1, NULL);
 	if (rf->mctx == NULL || rf->md == NULL) {
@@ -109,13 +121,12 @@ refusal_free(struct refusal *rf)
 {
 	if (rf == NULL)
 		return;
-	pcre2_code_free(rf->stops);
-	for (int i = 0; i < rf->n; i++) {
-		pcre2_code_free(rf->neg[i]);
-		pcre2_code_free(rf->conj[i]);
-	}
-	free(rf->neg);
-	free(rf->conj);
+	pcre2_code_free(rf->clause);
+	pcre2_code_free(rf->sentence);
+	for (int i = 0; i < rf->n; i++)
+		for (int k = 0; k < REFUSAL_WORDS; k++)
+			pcre2_code_free(rf->words[i][k]);
+	free(rf->words);
 	pcre2_match_data_free(rf->md);
 	pcre2_match_context_free(rf->mctx);
 	free(rf);
@@ -165,14 +176,35 @@ is_trailing(unsigned char c)
 	    c == '?' || c == ',' || c == ';' || c == ':' || c == ')';
 }
 
+/*
+ * The first match of one of langs' words of kind k in s[from..e): its
+ * place in [*ns, *ne) and 1, else 0.
+ */
+static int
+words_in(struct refusal *rf, int k, unsigned long langs, const char *s,
+    size_t from, size_t e, size_t *ns, size_t *ne)
+{
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(rf->md);
+
+	for (int i = 0; i < rf->n && i < (int)(sizeof langs * 8); i++) {
+		if (!(langs & 1ul << i) || rf->words[i][k] == NULL)
+			continue;
+		if (pcre2_match(rf->words[i][k], (PCRE2_SPTR)s, e, from, 0,
+		    rf->md, rf->mctx) >= 0) {
+			*ns = ov[0];
+			*ne = ov[1];
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int
 refusal_find(struct refusal *rf, const char *s, size_t eo,
     unsigned long langs, size_t *cs, size_t *ns, size_t *ne)
 {
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(rf->md);
 	size_t lo = eo > REFUSAL_REACH ? eo - REFUSAL_REACH : 0;
-	size_t e = eo, start;
-	int i, rc;
+	size_t e = eo, clause, sentence;
 
 	/* from a character's start: never inside one */
 	while (lo < eo && ((unsigned char)s[lo] & 0xc0) == 0x80)
@@ -189,24 +221,23 @@ refusal_find(struct refusal *rf, const char *s, size_t eo,
 		return 0;
 	while (e > lo && is_trailing((unsigned char)s[e - 1]))
 		e--;
-	start = lo;
-	if (last_end(rf, rf->stops, s, lo, e, &start) == -1)
+	clause = sentence = lo;
+	if (last_end(rf, rf->clause, s, lo, e, &clause) == -1 ||
+	    last_end(rf, rf->sentence, s, lo, e, &sentence) == -1)
 		return 0;
-	for (i = 0; i < rf->n && i < (int)(sizeof langs * 8); i++)
-		if ((langs & 1ul << i) && rf->conj[i] != NULL &&
-		    last_end(rf, rf->conj[i], s, lo, e, &start) == -1)
+	for (int i = 0; i < rf->n && i < (int)(sizeof langs * 8); i++)
+		if ((langs & 1ul << i) &&
+		    rf->words[i][REFUSAL_CONJUNCTION] != NULL &&
+		    last_end(rf, rf->words[i][REFUSAL_CONJUNCTION], s, lo, e,
+		    &clause) == -1)
 			return 0;
-	for (i = 0; i < rf->n && i < (int)(sizeof langs * 8); i++) {
-		if (!(langs & 1ul << i) || rf->neg[i] == NULL)
-			continue;
-		rc = pcre2_match(rf->neg[i], (PCRE2_SPTR)s, e, start, 0,
-		    rf->md, rf->mctx);
-		if (rc >= 0) {
-			*cs = start;
-			*ns = ov[0];
-			*ne = ov[1];
-			return 1;
-		}
+	if (words_in(rf, REFUSAL_NEGATION, langs, s, clause, e, ns, ne)) {
+		*cs = clause;
+		return REFUSAL_NEGATED;
+	}
+	if (words_in(rf, REFUSAL_REPORTED, langs, s, sentence, e, ns, ne)) {
+		*cs = sentence;
+		return REFUSAL_ASKED;
 	}
 	return 0;
 }

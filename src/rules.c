@@ -486,12 +486,13 @@ rules_languages(const struct rules *r, const struct message *m,
 }
 
 /*
- * Whether the opt-in h, a match ending at eo in t, is negated in its
- * clause (refusal.h), for a language the text may be written in:
- * "do not sign me up again" is a refusal, which asks for no change.
- * Then the first such refusal is kept in *refused (id
- * RULES_REFUSAL_ID, action ignore, its text the clause) and traced
- * after the opt-in it stops.
+ * Whether the opt-in h, a match ending at eo in t, is no wish of the
+ * writer's (refusal.h), by the words of a language the text may be
+ * written in: negated in its clause ("do not sign me up again", id
+ * RULES_REFUSAL_ID) or another's question in its sentence ("you asked
+ * whether I'd like to opt back in", RULES_REPORTED_ID). Then the first
+ * such is kept in *refused (action ignore, its text the clause or
+ * sentence) and traced after the opt-in it stops.
  */
 static int
 refuses(const struct rules *r, const struct text *t, size_t eo,
@@ -500,10 +501,12 @@ refuses(const struct rules *r, const struct text *t, size_t eo,
 {
 	struct rule_hit no = *h;
 	size_t cs, ns, ne;
+	int kind;
 
-	if (!refusal_find(r->refusal, t->s, eo, langs, &cs, &ns, &ne))
+	if ((kind = refusal_find(r->refusal, t->s, eo, langs, &cs, &ns,
+	    &ne)) == 0)
 		return 0;
-	no.id = RULES_REFUSAL_ID;
+	no.id = kind == REFUSAL_ASKED ? RULES_REPORTED_ID : RULES_REFUSAL_ID;
 	no.action = ACTION_IGNORE;
 	no.text = t->s + cs;
 	no.textlen = eo - cs;

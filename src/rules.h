@@ -95,14 +95,18 @@ typedef void (*rules_trace_fn)(void *arg, const struct rule_hit *rule,
  * runs out before a rule matched, *hit is RULES_TIME_LIMIT_ID, action
  * review, with no file, and 1 is returned.
  *
- * An opt-in whose clause holds a negation of a language the text may
- * be written in (refusal.h: "please do not sign me up again") is no
- * match: the rules after it are tried, and when none matches, *hit is
- * RULES_REFUSAL_ID, action ignore, with the opt-in rule's file, line
- * and field, its text the negated clause; 1 is returned. trace sees
- * the opt-in match, then the refusal.
+ * An opt-in that is no wish of the writer's, by the words of a
+ * language the text may be written in (refusal.h), is no match: one
+ * whose clause holds a negation ("please do not sign me up again"), or
+ * whose sentence reports another's question or offer ("you asked
+ * whether I'd like to opt back in"). The rules after it are tried, and
+ * when none matches, *hit is RULES_REFUSAL_ID or RULES_REPORTED_ID,
+ * action ignore, with the opt-in rule's file, line and field, its text
+ * the clause or sentence read; 1 is returned. trace sees the opt-in
+ * match, then the refusal.
  */
 #define RULES_REFUSAL_ID	"refusal"
+#define RULES_REPORTED_ID	"reported"
 int		 rules_classify(const struct rules *r, const struct message *m,
 		    struct rule_hit *hit, rules_trace_fn trace, void *arg);
 

@@ -27,7 +27,7 @@
  * unchanged files are not read at all. The content identity and the
  * record that the files compile whole are kept in it too.
  */
-#define CACHE_MAGIC	"mailopt rules cache 5\n"
+#define CACHE_MAGIC	"mailopt rules cache 6\n"
 #define CACHE_MAX	(64u << 20)
 /*
  * A file changed within this many seconds of being read may change
@@ -330,11 +330,10 @@ rules_cache_write(const char *path, const char *key, const struct rules *rs)
 	put_mem(b, buf_str(&rs->wordlist), rs->wordlist.len);
 	for (int k = 0; k < STRIP_KINDS; k++)
 		put_mem(b, buf_str(&rs->quote[k]), rs->quote[k].len);
-	for (int i = 0; i < rs->nlang; i++) {
-		put_mem(b, buf_str(&rs->negation[i]), rs->negation[i].len);
-		put_mem(b, buf_str(&rs->conjunction[i]),
-		    rs->conjunction[i].len);
-	}
+	for (int i = 0; i < rs->nlang; i++)
+		for (int k = 0; k < REFUSAL_WORDS; k++)
+			put_mem(b, buf_str(&rs->scope[i][k]),
+			    rs->scope[i][k].len);
 	prefilter_pool_arrays(rs->pool, &start, &npool, &tri);
 	put_u32(b, (uint32_t)npool);
 	buf_add(b, start, (npool + 1) * sizeof *start);
@@ -650,14 +649,11 @@ parse(struct cur *c, const char *key, struct rules *rs)
 		buf_add(&rs->quote[k], w, n);
 	}
 	for (int i = 0; i < rs->nlang; i++) {
-		for (int k = 0; k < 2; k++) {
-			struct buf *to = k ? &rs->conjunction[i] :
-			    &rs->negation[i];
-
+		for (int k = 0; k < REFUSAL_WORDS; k++) {
 			n = get_u32(c);
 			if ((w = get(c, n)) == NULL || memchr(w, '\0', n) != NULL)
 				return -1;
-			buf_add(to, w, n);
+			buf_add(&rs->scope[i][k], w, n);
 		}
 	}
 	/* the pool: its start array, whose last entry is the length of tri */

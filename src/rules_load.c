@@ -144,10 +144,9 @@ rules_free(struct rules *r)
 	buf_free(&r->wordlist);
 	for (int k = 0; k < STRIP_KINDS; k++)
 		buf_free(&r->quote[k]);
-	for (int i = 0; i < LANGID_MAX; i++) {
-		buf_free(&r->negation[i]);
-		buf_free(&r->conjunction[i]);
-	}
+	for (int i = 0; i < LANGID_MAX; i++)
+		for (int k = 0; k < REFUSAL_WORDS; k++)
+			buf_free(&r->scope[i][k]);
 	prefilter_pool_free(r->pool);
 	(void)pthread_mutex_destroy(r->lock);
 	free(r->lock);
@@ -954,19 +953,22 @@ out:
 }
 
 /*
- * `negation pattern` and `conjunction pattern`: words of the file's
- * language that negate a wish, and that open a new clause, for the
- * refusal check of every opt-in (refusal.h); names are expanded. -2
- * when kw is neither keyword.
+ * `negation pattern`, `conjunction pattern`, `reported pattern`: words
+ * of the file's language that negate a wish, open a new clause, and
+ * report another's question or offer, for the check of every opt-in
+ * (refusal.h); names are expanded. -2 when kw is no such keyword.
  */
 static int
 parse_scope(struct reader *rd, int lineno, const char *kw, const char *pat)
 {
 	struct buf text = { 0 }, *b;
 	char why[400], msg[480];
-	int neg = strcmp(kw, "negation") == 0, rc = -1;
+	int k, rc = -1;
 
-	if (!neg && strcmp(kw, "conjunction") != 0)
+	for (k = 0; k < REFUSAL_WORDS; k++)
+		if (strcmp(kw, refusal_keyword[k]) == 0)
+			break;
+	if (k == REFUSAL_WORDS)
 		return -2;
 	if (rd->rs->langs[rd->fileno] == NULL) {
 		snprintf(msg, sizeof msg, "%s before the file's lang line", kw);
@@ -984,8 +986,7 @@ parse_scope(struct reader *rd, int lineno, const char *kw, const char *pat)
 		snprintf(msg, sizeof msg, "bad pattern: %s", why);
 		goto out;
 	}
-	b = neg ? &rd->rs->negation[rd->langno] :
-	    &rd->rs->conjunction[rd->langno];
+	b = &rd->rs->scope[rd->langno][k];
 	if (b->len)
 		buf_addc(b, '|');
 	buf_add(b, buf_str(&text), text.len);
@@ -1244,21 +1245,21 @@ make_strip(struct rules *rs)
 	return rc;
 }
 
-/* The negation and conjunction words of every language, compiled. */
+/* The words of every language for the check of opt-ins, compiled. */
 static int
 make_refusal(struct rules *rs)
 {
-	const char *neg[LANGID_MAX], *conj[LANGID_MAX];
+	const char *words[LANGID_MAX][REFUSAL_WORDS];
 	char why[300];
 
-	for (int i = 0; i < rs->nlang; i++) {
-		neg[i] = rs->negation[i].len ? buf_str(&rs->negation[i]) : NULL;
-		conj[i] = rs->conjunction[i].len ?
-		    buf_str(&rs->conjunction[i]) : NULL;
-	}
-	if ((rs->refusal = refusal_new(neg, conj, rs->nlang, why,
-	    sizeof why)) == NULL) {
-		mo_warn("rules: negation words: %s", why);
+	for (int i = 0; i < rs->nlang; i++)
+		for (int k = 0; k < REFUSAL_WORDS; k++)
+			words[i][k] = rs->scope[i][k].len ?
+			    buf_str(&rs->scope[i][k]) : NULL;
+	if ((rs->refusal = refusal_new((const char *const (*)[REFUSAL_WORDS])
+	    words, rs->nlang, why, sizeof why)) == NULL) {
+		mo_warn("rules: negation, conjunction or reported words: %s",
+		    why);
 		return EX_DATAERR;
 	}
 	return 0;

@@ -9,6 +9,7 @@
 
 #include "action.h"
 #include "langid.h"
+#include "refusal.h"
 #include "strip.h"
 #include "util.h"
 
@@ -17,7 +18,6 @@ struct prefilter_pool;
 struct prefilter_gate;
 struct langid;
 struct textsum;
-struct refusal;
 
 /* What a rule's "where" may name. */
 enum field_kind {
@@ -145,11 +145,10 @@ struct rules {
 	/* the quote- lines of every file, an alternation a kind, compiled into strip */
 	struct buf	 quote[STRIP_KINDS];
 	/*
-	 * The negation and conjunction lines of each language (an index of
-	 * lang), an alternation each, compiled into refusal
+	 * The negation, conjunction and reported lines of each language
+	 * (an index of lang), an alternation a kind, compiled into refusal
 	 */
-	struct buf	 negation[LANGID_MAX];
-	struct buf	 conjunction[LANGID_MAX];
+	struct buf	 scope[LANGID_MAX][REFUSAL_WORDS];
 	/* the sets of literals of every rule's prefilter, each once */
 	struct prefilter_pool *pool;
 	int		 prefilter;

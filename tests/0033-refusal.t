@@ -1,7 +1,9 @@
 #!/bin/sh
 # Refusals: an opt-in read under a negation in its clause ("do not sign
-# me up again") changes no flag; negation and conjunction lines of the
-# rule files, in the languages the text may be written in.
+# me up again") or in a sentence that reports our question ("you asked
+# whether I'd like to opt back in") changes no flag; negation,
+# conjunction and reported lines of the rule files, in the languages the
+# text may be written in.
 . "$srcdir/tests/lib.sh"
 
 mkmsg() { # FILE SUBJECT BODY
@@ -24,6 +26,7 @@ words der die das und ist nicht ich sie wir bitte mich mir den
 define NEG  (?:nicht|kein\w*)
 negation    {NEG}|nie
 conjunction aber|und
+reported    (?:Sie\s+fragen|fragen\s+Sie),?\s+ob
 
 de-optin-again  optin-email   body  /\bwieder\s+an(?:melden)?\b/i
 de-optout-kat   optout-postal body  /\bkeine\s+kataloge\s+mehr\b/i
@@ -52,7 +55,7 @@ is "$(winner "$M")" "de-optin-again (optin-email) lang de" "an opt-in with no ne
 mkmsg "$M" "Newsletter" "Bitte melden Sie mich nicht wieder an."
 is "$(winner "$M")" "refusal (ignore) lang de" "under a negation in its clause it is a refusal"
 like "$(cat "$T/explain")" "MATCH de-optin-again" "explain shows the opt-in that matched"
-like "$(cat "$T/explain")" 'MATCH refusal                          ignore             41-de.rules:8 on body' \
+like "$(cat "$T/explain")" 'MATCH refusal                          ignore             41-de.rules:9 on body' \
     "and the refusal, at the opt-in rule's line"
 like "$(cat "$T/explain")" 'matched "Bitte melden Sie mich nicht wieder an"' "with the clause read"
 
@@ -75,6 +78,18 @@ is "$(winner "$M")" "de-optout-kat (optout-postal) lang de" \
 mkmsg "$M" "Katalog" "Ich hatte den Katalog abbestellt. Nun bitte doch wieder, nicht nur online."
 is "$(winner "$M")" "de-optin-told (optin-postal) lang de" \
     "a match that ends with its sentence read on by looking ahead: not checked"
+
+mkmsg "$M" "Newsletter" "Sie fragen, ob ich mich wieder anmelden will. Nein danke."
+is "$(winner "$M")" "reported (ignore) lang de" \
+    "an opt-in in a sentence that reports our question is no wish of the writer's"
+like "$(cat "$T/explain")" 'matched "Sie fragen, ob ich mich wieder anmelden"' \
+    "explain shows the sentence read"
+mkmsg "$M" "Newsletter" "Sie fragen, ob alles gut ankam. Ja, und bitte melden Sie mich wieder an."
+is "$(winner "$M")" "de-optin-again (optin-email) lang de" \
+    "a question reported in another sentence leaves the wish as it is"
+mkmsg "$M" "Newsletter" "In Ihrem Brief vom 4. März fragen Sie, ob ich mich wieder anmelden möchte"
+is "$(winner "$M")" "reported (ignore) lang de" \
+    "the full stop of an ordinal ends no sentence"
 
 # the languages the text may be written in: "no" negates in Spanish,
 # and is "in the" in Portuguese
@@ -129,13 +144,15 @@ mkmsg "$MD/new/1.M1P1.es" "Re: ¿Quiere reactivar su suscripción?" "No, gracias
 mkmsg "$MD/new/2.M2P1.en" "newsletter" "Please do not resubscribe me to the newsletter."
 mkmsg "$MD/new/3.M3P1.de" "Newsletter" "Bitte tragen Sie mich nicht wieder in den Verteiler ein."
 mkmsg "$MD/new/4.M4P1.fr" "newsletter" "Merci de ne pas me réabonner à la newsletter."
+mkmsg "$MD/new/5.M5P1.en" "Your call" "Thanks for phoning. You asked whether I would like to get the catalogue and the newsletter again; as I said, I am fine as things are."
 for i in 1 2; do
 	# the second sweep reads the rules from the cache beside the database
 	exits 0 "sweep $i of refusals from a proven sender" mo sweep --json "$MD"
-	is "$(grep -c '"outcome":"ignored"' "$T/out")" 4 "sweep $i: all four are no request"
+	is "$(grep -c '"outcome":"ignored"' "$T/out")" 5 "sweep $i: all five are no request"
 	# the Spanish one read by a Portuguese opt-in rule, the others by the
 	# refusal rules of their own languages
 	like "$(grep '1.M1P1.es' "$T/out")" '"rule":"refusal"' "sweep $i: the Spanish one is a refusal"
+	like "$(grep '5.M5P1.en' "$T/out")" '"rule":"reported"' "sweep $i: the question reported is no wish"
 	is "$(flags karin.meyer@meyer-labor.example)" "false false false" "sweep $i: no flag changed"
 	is "$(hist karin.meyer@meyer-labor.example)" "" "sweep $i: no history written"
 	is "$(count "$MD/new")" 0 "sweep $i: the messages left new/"
