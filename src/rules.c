@@ -11,7 +11,7 @@
 #include "langid.h"
 #include "message.h"
 #include "prefilter.h"
-#include "refusal.h"
+#include "scope.h"
 #include "regex.h"
 #include "rules.h"
 #include "rules_priv.h"
@@ -487,7 +487,7 @@ rules_languages(const struct rules *r, const struct message *m,
 
 /*
  * Whether the opt-in h, a match ending at eo in t, is no wish of the
- * writer's (refusal.h), by the words of a language the text may be
+ * writer's (scope.h), by the words of a language the text may be
  * written in: negated in its clause ("do not sign me up again", id
  * RULES_REFUSAL_ID) or another's question in its sentence ("you asked
  * whether I'd like to opt back in", RULES_REPORTED_ID). Then the first
@@ -503,10 +503,10 @@ refuses(const struct rules *r, const struct text *t, size_t eo,
 	size_t cs, ns, ne;
 	int kind;
 
-	if ((kind = refusal_find(r->refusal, t->s, eo, langs, &cs, &ns,
+	if ((kind = scope_refused(r->scope, t->s, eo, langs, &cs, &ns,
 	    &ne)) == 0)
 		return 0;
-	no.id = kind == REFUSAL_ASKED ? RULES_REPORTED_ID : RULES_REFUSAL_ID;
+	no.id = kind == SCOPE_ASKED ? RULES_REPORTED_ID : RULES_REFUSAL_ID;
 	no.action = ACTION_IGNORE;
 	no.text = t->s + cs;
 	no.textlen = eo - cs;

@@ -96,7 +96,7 @@ typedef void (*rules_trace_fn)(void *arg, const struct rule_hit *rule,
  * review, with no file, and 1 is returned.
  *
  * An opt-in that is no wish of the writer's, by the words of a
- * language the text may be written in (refusal.h), is no match: one
+ * language the text may be written in (scope.h), is no match: one
  * whose clause holds a negation ("please do not sign me up again"), or
  * whose sentence reports another's question or offer ("you asked
  * whether I'd like to opt back in"). The rules after it are tried, and

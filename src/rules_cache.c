@@ -331,9 +331,9 @@ rules_cache_write(const char *path, const char *key, const struct rules *rs)
 	for (int k = 0; k < STRIP_KINDS; k++)
 		put_mem(b, buf_str(&rs->quote[k]), rs->quote[k].len);
 	for (int i = 0; i < rs->nlang; i++)
-		for (int k = 0; k < REFUSAL_WORDS; k++)
-			put_mem(b, buf_str(&rs->scope[i][k]),
-			    rs->scope[i][k].len);
+		for (int k = 0; k < SCOPE_WORDS; k++)
+			put_mem(b, buf_str(&rs->scope_alt[i][k]),
+			    rs->scope_alt[i][k].len);
 	prefilter_pool_arrays(rs->pool, &start, &npool, &tri);
 	put_u32(b, (uint32_t)npool);
 	buf_add(b, start, (npool + 1) * sizeof *start);
@@ -649,11 +649,11 @@ parse(struct cur *c, const char *key, struct rules *rs)
 		buf_add(&rs->quote[k], w, n);
 	}
 	for (int i = 0; i < rs->nlang; i++) {
-		for (int k = 0; k < REFUSAL_WORDS; k++) {
+		for (int k = 0; k < SCOPE_WORDS; k++) {
 			n = get_u32(c);
 			if ((w = get(c, n)) == NULL || memchr(w, '\0', n) != NULL)
 				return -1;
-			buf_add(&rs->scope[i][k], w, n);
+			buf_add(&rs->scope_alt[i][k], w, n);
 		}
 	}
 	/* the pool: its start array, whose last entry is the length of tri */

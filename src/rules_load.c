@@ -15,7 +15,7 @@
 
 #include "langid.h"
 #include "prefilter.h"
-#include "refusal.h"
+#include "scope.h"
 #include "strip.h"
 #include "rules.h"
 #include "rules_priv.h"
@@ -104,7 +104,7 @@ static void
 matcher_free(struct rules *r)
 {
 	strip_free(r->strip);
-	refusal_free(r->refusal);
+	scope_free(r->scope);
 	pcre2_match_data_free(r->md);
 	pcre2_jit_stack_free(r->jit);
 	pcre2_match_context_free(r->mctx);
@@ -145,8 +145,8 @@ rules_free(struct rules *r)
 	for (int k = 0; k < STRIP_KINDS; k++)
 		buf_free(&r->quote[k]);
 	for (int i = 0; i < LANGID_MAX; i++)
-		for (int k = 0; k < REFUSAL_WORDS; k++)
-			buf_free(&r->scope[i][k]);
+		for (int k = 0; k < SCOPE_WORDS; k++)
+			buf_free(&r->scope_alt[i][k]);
 	prefilter_pool_free(r->pool);
 	(void)pthread_mutex_destroy(r->lock);
 	free(r->lock);
@@ -956,7 +956,7 @@ out:
  * `negation pattern`, `conjunction pattern`, `reported pattern`: words
  * of the file's language that negate a wish, open a new clause, and
  * report another's question or offer, for the check of every opt-in
- * (refusal.h); names are expanded. -2 when kw is no such keyword.
+ * (scope.h); names are expanded. -2 when kw is no such keyword.
  */
 static int
 parse_scope(struct reader *rd, int lineno, const char *kw, const char *pat)
@@ -965,10 +965,10 @@ parse_scope(struct reader *rd, int lineno, const char *kw, const char *pat)
 	char why[400], msg[480];
 	int k, rc = -1;
 
-	for (k = 0; k < REFUSAL_WORDS; k++)
-		if (strcmp(kw, refusal_keyword[k]) == 0)
+	for (k = 0; k < SCOPE_WORDS; k++)
+		if (strcmp(kw, scope_keyword[k]) == 0)
 			break;
-	if (k == REFUSAL_WORDS)
+	if (k == SCOPE_WORDS)
 		return -2;
 	if (rd->rs->langs[rd->fileno] == NULL) {
 		snprintf(msg, sizeof msg, "%s before the file's lang line", kw);
@@ -982,11 +982,11 @@ parse_scope(struct reader *rd, int lineno, const char *kw, const char *pat)
 		snprintf(msg, sizeof msg, "%s", why);
 		goto out;
 	}
-	if (refusal_check(buf_str(&text), why, sizeof why) == -1) {
+	if (scope_check(buf_str(&text), why, sizeof why) == -1) {
 		snprintf(msg, sizeof msg, "bad pattern: %s", why);
 		goto out;
 	}
-	b = &rd->rs->scope[rd->langno][k];
+	b = &rd->rs->scope_alt[rd->langno][k];
 	if (b->len)
 		buf_addc(b, '|');
 	buf_add(b, buf_str(&text), text.len);
@@ -1247,16 +1247,16 @@ make_strip(struct rules *rs)
 
 /* The words of every language for the check of opt-ins, compiled. */
 static int
-make_refusal(struct rules *rs)
+make_scope(struct rules *rs)
 {
-	const char *words[LANGID_MAX][REFUSAL_WORDS];
+	const char *words[LANGID_MAX][SCOPE_WORDS];
 	char why[300];
 
 	for (int i = 0; i < rs->nlang; i++)
-		for (int k = 0; k < REFUSAL_WORDS; k++)
-			words[i][k] = rs->scope[i][k].len ?
-			    buf_str(&rs->scope[i][k]) : NULL;
-	if ((rs->refusal = refusal_new((const char *const (*)[REFUSAL_WORDS])
+		for (int k = 0; k < SCOPE_WORDS; k++)
+			words[i][k] = rs->scope_alt[i][k].len ?
+			    buf_str(&rs->scope_alt[i][k]) : NULL;
+	if ((rs->scope = scope_new((const char *const (*)[SCOPE_WORDS])
 	    words, rs->nlang, why, sizeof why)) == NULL) {
 		mo_warn("rules: negation, conjunction or reported words: %s",
 		    why);
@@ -1350,7 +1350,7 @@ make_matcher(struct rules *rs)
 {
 	int rc;
 
-	if ((rc = make_strip(rs)) != 0 || (rc = make_refusal(rs)) != 0)
+	if ((rc = make_strip(rs)) != 0 || (rc = make_scope(rs)) != 0)
 		return rc;
 	/*
 	 * Every match is bounded: backtracking by the match limit, the
@@ -1397,7 +1397,7 @@ rules_clone(const struct rules *r, struct rules **out)
 	*c = *r;
 	c->origin = r;
 	c->strip = NULL;
-	c->refusal = NULL;
+	c->scope = NULL;
 	c->mctx = NULL;
 	c->jit = NULL;
 	c->md = NULL;

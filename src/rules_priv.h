@@ -9,7 +9,7 @@
 
 #include "action.h"
 #include "langid.h"
-#include "refusal.h"
+#include "scope.h"
 #include "strip.h"
 #include "util.h"
 
@@ -146,9 +146,9 @@ struct rules {
 	struct buf	 quote[STRIP_KINDS];
 	/*
 	 * The negation, conjunction and reported lines of each language
-	 * (an index of lang), an alternation a kind, compiled into refusal
+	 * (an index of lang), an alternation a kind, compiled into scope
 	 */
-	struct buf	 scope[LANGID_MAX][REFUSAL_WORDS];
+	struct buf	 scope_alt[LANGID_MAX][SCOPE_WORDS];
 	/* the sets of literals of every rule's prefilter, each once */
 	struct prefilter_pool *pool;
 	int		 prefilter;
@@ -174,7 +174,7 @@ struct rules {
 	 * thread.
 	 */
 	struct strip	*strip;
-	struct refusal	*refusal;
+	struct scope	*scope;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack	*jit;
 	pcre2_match_data *md;

@@ -1,4 +1,4 @@
-/* refusal.c — whether the words of an opt-in are the writer's wish: not under a negation, nor what someone else asked. */
+/* scope.c — whether the words of an opt-in are the writer's wish: not under a negation, nor what someone else asked. */
 #include "config.h"
 
 #include <stdio.h>
@@ -8,7 +8,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include "refusal.h"
+#include "scope.h"
 #include "regex.h"
 #include "util.h"
 
@@ -19,10 +19,10 @@
 #define WORD_OPEN	"(?<!\\w)(?:"
 #define WORD_CLOSE	")(?!\\w)"
 
-const char *const refusal_keyword[REFUSAL_WORDS] = {
-	[REFUSAL_NEGATION] = "negation",
-	[REFUSAL_CONJUNCTION] = "conjunction",
-	[REFUSAL_REPORTED] = "reported",
+const char *const scope_keyword[SCOPE_WORDS] = {
+	[SCOPE_NEGATION] = "negation",
+	[SCOPE_CONJUNCTION] = "conjunction",
+	[SCOPE_REPORTED] = "reported",
 };
 
 /*
@@ -43,11 +43,11 @@ static const char clause_src[] =
 static const char sentence_src[] =
     "(?<!\\d)[.!?;]|\\n[\\t ]*\\n";
 
-struct refusal {
+struct scope {
 	pcre2_code	*clause, *sentence;
 	int		 n;
 	/* n languages' words of each kind; NULL where a language has none */
-	pcre2_code	*(*words)[REFUSAL_WORDS];
+	pcre2_code	*(*words)[SCOPE_WORDS];
 	pcre2_match_context *mctx;
 	pcre2_match_data *md;
 };
@@ -75,7 +75,7 @@ compile_words(const char *alt, char *why, size_t whylen)
 }
 
 int
-refusal_check(const char *alt, char *why, size_t whylen)
+scope_check(const char *alt, char *why, size_t whylen)
 {
 	pcre2_code *re = compile_words(alt, why, whylen);
 
@@ -83,53 +83,53 @@ refusal_check(const char *alt, char *why, size_t whylen)
 	return re ? 0 : -1;
 }
 
-struct refusal *
-refusal_new(const char *const (*words)[REFUSAL_WORDS], int n, char *why,
+struct scope *
+scope_new(const char *const (*words)[SCOPE_WORDS], int n, char *why,
     size_t whylen)
 {
-	struct refusal *rf = xcalloc(1, sizeof *rf);
+	struct scope *sc = xcalloc(1, sizeof *sc);
 
-	rf->n = n;
-	rf->words = xcalloc(n > 0 ? (size_t)n : 1, sizeof *rf->words);
-	if ((rf->clause = regex_compile(clause_src, FLAGS, why,
+	sc->n = n;
+	sc->words = xcalloc(n > 0 ? (size_t)n : 1, sizeof *sc->words);
+	if ((sc->clause = regex_compile(clause_src, FLAGS, why,
 	    whylen)) == NULL ||
-	    (rf->sentence = regex_compile(sentence_src, FLAGS, why,
+	    (sc->sentence = regex_compile(sentence_src, FLAGS, why,
 	    whylen)) == NULL)
 		goto fail;
 	for (int i = 0; i < n; i++)
-		for (int k = 0; k < REFUSAL_WORDS; k++)
-			if (words[i][k] != NULL && (rf->words[i][k] =
+		for (int k = 0; k < SCOPE_WORDS; k++)
+			if (words[i][k] != NULL && (sc->words[i][k] =
 			    compile_words(words[i][k], why, whylen)) == NULL)
 				goto fail;
-	rf->mctx = pcre2_match_context_create(NULL);
-	rf->md = pcre2_match_data_create(1, NULL);
-	if (rf->mctx == NULL || rf->md == NULL) {
+	sc->mctx = pcre2_match_context_create(NULL);
+	sc->md = pcre2_match_data_create(1, NULL);
+	if (sc->mctx == NULL || sc->md == NULL) {
 		snprintf(why, whylen, "out of memory");
 		goto fail;
 	}
 	/* the words are few and the clause short: bounded all the same */
-	pcre2_set_match_limit(rf->mctx, 100000);
-	pcre2_set_heap_limit(rf->mctx, 1024);
-	return rf;
+	pcre2_set_match_limit(sc->mctx, 100000);
+	pcre2_set_heap_limit(sc->mctx, 1024);
+	return sc;
 fail:
-	refusal_free(rf);
+	scope_free(sc);
 	return NULL;
 }
 
 void
-refusal_free(struct refusal *rf)
+scope_free(struct scope *sc)
 {
-	if (rf == NULL)
+	if (sc == NULL)
 		return;
-	pcre2_code_free(rf->clause);
-	pcre2_code_free(rf->sentence);
-	for (int i = 0; i < rf->n; i++)
-		for (int k = 0; k < REFUSAL_WORDS; k++)
-			pcre2_code_free(rf->words[i][k]);
-	free(rf->words);
-	pcre2_match_data_free(rf->md);
-	pcre2_match_context_free(rf->mctx);
-	free(rf);
+	pcre2_code_free(sc->clause);
+	pcre2_code_free(sc->sentence);
+	for (int i = 0; i < sc->n; i++)
+		for (int k = 0; k < SCOPE_WORDS; k++)
+			pcre2_code_free(sc->words[i][k]);
+	free(sc->words);
+	pcre2_match_data_free(sc->md);
+	pcre2_match_context_free(sc->mctx);
+	free(sc);
 }
 
 /*
@@ -137,15 +137,15 @@ refusal_free(struct refusal *rf)
  * ends later. -1 when a match failed for its limits.
  */
 static int
-last_end(struct refusal *rf, const pcre2_code *re, const char *s,
+last_end(struct scope *sc, const pcre2_code *re, const char *s,
     size_t lo, size_t e, size_t *last)
 {
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(rf->md);
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
 	size_t at = lo;
 	int rc;
 
 	while (at < e) {
-		rc = pcre2_match(re, (PCRE2_SPTR)s, e, at, 0, rf->md, rf->mctx);
+		rc = pcre2_match(re, (PCRE2_SPTR)s, e, at, 0, sc->md, sc->mctx);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			return 0;
 		if (rc < 0)
@@ -181,16 +181,16 @@ is_trailing(unsigned char c)
  * place in [*ns, *ne) and 1, else 0.
  */
 static int
-words_in(struct refusal *rf, int k, unsigned long langs, const char *s,
+words_in(struct scope *sc, int k, unsigned long langs, const char *s,
     size_t from, size_t e, size_t *ns, size_t *ne)
 {
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(rf->md);
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
 
-	for (int i = 0; i < rf->n && i < (int)(sizeof langs * 8); i++) {
-		if (!(langs & 1ul << i) || rf->words[i][k] == NULL)
+	for (int i = 0; i < sc->n && i < (int)(sizeof langs * 8); i++) {
+		if (!(langs & 1ul << i) || sc->words[i][k] == NULL)
 			continue;
-		if (pcre2_match(rf->words[i][k], (PCRE2_SPTR)s, e, from, 0,
-		    rf->md, rf->mctx) >= 0) {
+		if (pcre2_match(sc->words[i][k], (PCRE2_SPTR)s, e, from, 0,
+		    sc->md, sc->mctx) >= 0) {
 			*ns = ov[0];
 			*ne = ov[1];
 			return 1;
@@ -200,10 +200,10 @@ words_in(struct refusal *rf, int k, unsigned long langs, const char *s,
 }
 
 int
-refusal_find(struct refusal *rf, const char *s, size_t eo,
+scope_refused(struct scope *sc, const char *s, size_t eo,
     unsigned long langs, size_t *cs, size_t *ns, size_t *ne)
 {
-	size_t lo = eo > REFUSAL_REACH ? eo - REFUSAL_REACH : 0;
+	size_t lo = eo > SCOPE_REACH ? eo - SCOPE_REACH : 0;
 	size_t e = eo, clause, sentence;
 
 	/* from a character's start: never inside one */
@@ -222,22 +222,22 @@ refusal_find(struct refusal *rf, const char *s, size_t eo,
 	while (e > lo && is_trailing((unsigned char)s[e - 1]))
 		e--;
 	clause = sentence = lo;
-	if (last_end(rf, rf->clause, s, lo, e, &clause) == -1 ||
-	    last_end(rf, rf->sentence, s, lo, e, &sentence) == -1)
+	if (last_end(sc, sc->clause, s, lo, e, &clause) == -1 ||
+	    last_end(sc, sc->sentence, s, lo, e, &sentence) == -1)
 		return 0;
-	for (int i = 0; i < rf->n && i < (int)(sizeof langs * 8); i++)
+	for (int i = 0; i < sc->n && i < (int)(sizeof langs * 8); i++)
 		if ((langs & 1ul << i) &&
-		    rf->words[i][REFUSAL_CONJUNCTION] != NULL &&
-		    last_end(rf, rf->words[i][REFUSAL_CONJUNCTION], s, lo, e,
+		    sc->words[i][SCOPE_CONJUNCTION] != NULL &&
+		    last_end(sc, sc->words[i][SCOPE_CONJUNCTION], s, lo, e,
 		    &clause) == -1)
 			return 0;
-	if (words_in(rf, REFUSAL_NEGATION, langs, s, clause, e, ns, ne)) {
+	if (words_in(sc, SCOPE_NEGATION, langs, s, clause, e, ns, ne)) {
 		*cs = clause;
-		return REFUSAL_NEGATED;
+		return SCOPE_NEGATED;
 	}
-	if (words_in(rf, REFUSAL_REPORTED, langs, s, sentence, e, ns, ne)) {
+	if (words_in(sc, SCOPE_REPORTED, langs, s, sentence, e, ns, ne)) {
 		*cs = sentence;
-		return REFUSAL_ASKED;
+		return SCOPE_ASKED;
 	}
 	return 0;
 }

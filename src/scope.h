@@ -1,6 +1,6 @@
-/* refusal.h — whether the words of an opt-in are the writer's wish: not under a negation ("please do not sign me up again"), nor what someone else asked ("you asked whether I'd like to opt back in"). */
-#ifndef MAILOPT_REFUSAL_H
-#define MAILOPT_REFUSAL_H
+/* scope.h — whether the words of an opt-in are the writer's wish: not under a negation ("please do not sign me up again"), nor what someone else asked ("you asked whether I'd like to opt back in"). */
+#ifndef MAILOPT_SCOPE_H
+#define MAILOPT_SCOPE_H
 
 #include <stddef.h>
 
@@ -24,46 +24,46 @@
  *   words that report another's question or offer ("you asked whether",
  *   "fragen Sie, ob", "mi ha chiesto se").
  */
-#define REFUSAL_REACH	400	/* bytes before an opt-in's end looked at, at most */
+#define SCOPE_REACH	400	/* bytes before an opt-in's end looked at, at most */
 
 /* The words of a language, from the rule-file keyword of the same name. */
-enum refusal_words {
-	REFUSAL_NEGATION,
-	REFUSAL_CONJUNCTION,
-	REFUSAL_REPORTED,
-	REFUSAL_WORDS
+enum scope_words {
+	SCOPE_NEGATION,
+	SCOPE_CONJUNCTION,
+	SCOPE_REPORTED,
+	SCOPE_WORDS
 };
-/* The keywords, by enum refusal_words: "negation", "conjunction", "reported". */
-extern const char *const refusal_keyword[REFUSAL_WORDS];
+/* The keywords, by enum scope_words: "negation", "conjunction", "reported". */
+extern const char *const scope_keyword[SCOPE_WORDS];
 
-/* What refusal_find found. */
-#define REFUSAL_NEGATED	1	/* a negation in the opt-in's clause */
-#define REFUSAL_ASKED	2	/* another's question or offer in its sentence */
+/* What scope_refused found. */
+#define SCOPE_NEGATED	1	/* a negation in the opt-in's clause */
+#define SCOPE_ASKED	2	/* another's question or offer in its sentence */
 
-struct refusal;
+struct scope;
 
 /*
  * words[i][k] (NULL when none) is the alternation of language i's
  * words of kind k, for i < n; each is matched caseless, as a whole
  * word. NULL, with why set, when one does not compile. Caller owns the
- * result; refusal_free accepts NULL. A struct refusal is match state:
+ * result; scope_free accepts NULL. A struct scope is match state:
  * one thread at a time.
  */
-struct refusal	*refusal_new(const char *const (*words)[REFUSAL_WORDS], int n,
+struct scope	*scope_new(const char *const (*words)[SCOPE_WORDS], int n,
 		    char *why, size_t whylen);
-void		 refusal_free(struct refusal *rf);
+void		 scope_free(struct scope *rf);
 /* 0 when alt compiles as an alternation of words, else -1 with why set. */
-int		 refusal_check(const char *alt, char *why, size_t whylen);
+int		 scope_check(const char *alt, char *why, size_t whylen);
 
 /*
  * Whether the opt-in that ends at eo in s (s is at least eo bytes long)
  * is no wish of the writer's, by the words of the languages of langs
- * (bit i: language i). Returns REFUSAL_NEGATED or REFUSAL_ASKED and
+ * (bit i: language i). Returns SCOPE_NEGATED or SCOPE_ASKED and
  * sets *cs to the start of the clause or sentence read and [*ns, *ne)
  * to the words found; 0 when neither (or a match failed: an opt-in is
  * then left as read).
  */
-int		 refusal_find(struct refusal *rf, const char *s, size_t eo,
+int		 scope_refused(struct scope *rf, const char *s, size_t eo,
 		    unsigned long langs, size_t *cs, size_t *ns, size_t *ne);
 
 #endif
