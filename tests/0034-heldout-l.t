@@ -2,8 +2,8 @@
 # Held-out set L (tests/heldout-l): written blind by four writers who saw
 # neither the rules nor the earlier sets, frozen after the round that
 # added the refusal check and tuned on heldout-j, before the round that
-# follows; scored once when frozen, to be scored again when the next
-# round ends; never tuned on. A misread message is reported (TODO), the
+# follows; scored once when frozen and once when that round (tuned on
+# heldout-k) ended; never tuned on. A misread message is reported (TODO), the
 # share read right must not drop below the one in tests/heldout-l/SCORE.
 . "$srcdir/tests/lib.sh"
 H="$srcdir/tests/heldout-l"
