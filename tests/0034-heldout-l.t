@@ -3,7 +3,8 @@
 # neither the rules nor the earlier sets, frozen after the round that
 # added the refusal check and tuned on heldout-j, before the round that
 # follows; scored once when frozen and once when that round (tuned on
-# heldout-k) ended; never tuned on. A misread message is reported (TODO), the
+# heldout-k) ended; tuned on since, by the round that kept heldout-m
+# blind. A misread message is reported (TODO), the
 # share read right must not drop below the one in tests/heldout-l/SCORE.
 . "$srcdir/tests/lib.sh"
 H="$srcdir/tests/heldout-l"
