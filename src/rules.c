@@ -500,11 +500,10 @@ refuses(const struct rules *r, const struct text *t, size_t eo,
     rules_trace_fn trace, void *arg)
 {
 	struct rule_hit no = *h;
-	size_t cs, ns, ne;
+	size_t cs;
 	int kind;
 
-	if ((kind = scope_refused(r->scope, t->s, eo, langs, &cs, &ns,
-	    &ne)) == 0)
+	if ((kind = scope_refused(r->scope, t->s, eo, langs, &cs)) == 0)
 		return 0;
 	no.id = kind == SCOPE_ASKED ? RULES_REPORTED_ID : RULES_REFUSAL_ID;
 	no.action = ACTION_IGNORE;
@@ -542,7 +541,7 @@ rules_classify(const struct rules *r, const struct message *m,
 	/* requests of a language the text is plainly not in are not read */
 	const unsigned long on = readers(r, &subject, &body, counts, &written);
 
-	/* an opt-in read under a negation, kept in case nothing else matches */
+	/* an opt-in that is no wish of the writer's, kept in case nothing else matches */
 	struct rule_hit refused = { NULL, ACTION_IGNORE, NULL, NULL, 0, NULL,
 	    NULL, 0, 0 };
 

@@ -1245,24 +1245,18 @@ make_strip(struct rules *rs)
 	return rc;
 }
 
-/* The words of every language for the check of opt-ins, compiled. */
-static int
+/* The words of every language for the check of opt-ins, compiled when first needed. */
+static void
 make_scope(struct rules *rs)
 {
 	const char *words[LANGID_MAX][SCOPE_WORDS];
-	char why[300];
 
 	for (int i = 0; i < rs->nlang; i++)
 		for (int k = 0; k < SCOPE_WORDS; k++)
 			words[i][k] = rs->scope_alt[i][k].len ?
 			    buf_str(&rs->scope_alt[i][k]) : NULL;
-	if ((rs->scope = scope_new((const char *const (*)[SCOPE_WORDS])
-	    words, rs->nlang, why, sizeof why)) == NULL) {
-		mo_warn("rules: negation, conjunction or reported words: %s",
-		    why);
-		return EX_DATAERR;
-	}
-	return 0;
+	rs->scope = scope_new((const char *const (*)[SCOPE_WORDS])words,
+	    rs->nlang);
 }
 
 /*
@@ -1350,8 +1344,9 @@ make_matcher(struct rules *rs)
 {
 	int rc;
 
-	if ((rc = make_strip(rs)) != 0 || (rc = make_scope(rs)) != 0)
+	if ((rc = make_strip(rs)) != 0)
 		return rc;
+	make_scope(rs);
 	/*
 	 * Every match is bounded: backtracking by the match limit, the
 	 * interpreter's frames by the heap limit, the JIT by its stack.

@@ -44,9 +44,16 @@ static const char sentence_src[] =
     "(?<!\\d)[.!?;]|\\n[\\t ]*\\n";
 
 struct scope {
-	pcre2_code	*clause, *sentence;
 	int		 n;
-	/* n languages' words of each kind; NULL where a language has none */
+	/* n languages' words of each kind, as given; NULL where a language has none */
+	char		*(*src)[SCOPE_WORDS];
+	/*
+	 * Compiled when first needed (ready 1; -1 when that failed): only
+	 * an opt-in is checked, and most runs read none, while compiling
+	 * costs a deliver a quarter of its time.
+	 */
+	int		 ready;
+	pcre2_code	*clause, *sentence;
 	pcre2_code	*(*words)[SCOPE_WORDS];
 	pcre2_match_context *mctx;
 	pcre2_match_data *md;
@@ -84,36 +91,55 @@ scope_check(const char *alt, char *why, size_t whylen)
 }
 
 struct scope *
-scope_new(const char *const (*words)[SCOPE_WORDS], int n, char *why,
-    size_t whylen)
+scope_new(const char *const (*words)[SCOPE_WORDS], int n)
 {
 	struct scope *sc = xcalloc(1, sizeof *sc);
 
-	sc->n = n;
-	sc->words = xcalloc(n > 0 ? (size_t)n : 1, sizeof *sc->words);
-	if ((sc->clause = regex_compile(clause_src, FLAGS, why,
-	    whylen)) == NULL ||
-	    (sc->sentence = regex_compile(sentence_src, FLAGS, why,
-	    whylen)) == NULL)
-		goto fail;
-	for (int i = 0; i < n; i++)
+	/* a language is a bit of an unsigned long (scope_refused's langs) */
+	sc->n = n < (int)(sizeof(unsigned long) * 8) ? n :
+	    (int)(sizeof(unsigned long) * 8);
+	sc->src = xcalloc(sc->n > 0 ? (size_t)sc->n : 1, sizeof *sc->src);
+	sc->words = xcalloc(sc->n > 0 ? (size_t)sc->n : 1, sizeof *sc->words);
+	for (int i = 0; i < sc->n; i++)
 		for (int k = 0; k < SCOPE_WORDS; k++)
-			if (words[i][k] != NULL && (sc->words[i][k] =
-			    compile_words(words[i][k], why, whylen)) == NULL)
+			if (words[i][k] != NULL)
+				sc->src[i][k] = xstrdup(words[i][k]);
+	return sc;
+}
+
+/* Compile what sc reads, once: 1, or -1 (said) when that fails. */
+static int
+ready(struct scope *sc)
+{
+	char why[300];
+
+	if (sc->ready != 0)
+		return sc->ready;
+	sc->ready = -1;
+	if ((sc->clause = regex_compile(clause_src, FLAGS, why,
+	    sizeof why)) == NULL ||
+	    (sc->sentence = regex_compile(sentence_src, FLAGS, why,
+	    sizeof why)) == NULL)
+		goto fail;
+	for (int i = 0; i < sc->n; i++)
+		for (int k = 0; k < SCOPE_WORDS; k++)
+			if (sc->src[i][k] != NULL && (sc->words[i][k] =
+			    compile_words(sc->src[i][k], why, sizeof why)) == NULL)
 				goto fail;
 	sc->mctx = pcre2_match_context_create(NULL);
 	sc->md = pcre2_match_data_create(1, NULL);
 	if (sc->mctx == NULL || sc->md == NULL) {
-		snprintf(why, whylen, "out of memory");
+		snprintf(why, sizeof why, "out of memory");
 		goto fail;
 	}
 	/* the words are few and the clause short: bounded all the same */
 	pcre2_set_match_limit(sc->mctx, 100000);
 	pcre2_set_heap_limit(sc->mctx, 1024);
-	return sc;
+	sc->ready = 1;
+	return 1;
 fail:
-	scope_free(sc);
-	return NULL;
+	mo_warn("rules: negation, conjunction or reported words: %s", why);
+	return -1;
 }
 
 void
@@ -124,8 +150,11 @@ scope_free(struct scope *sc)
 	pcre2_code_free(sc->clause);
 	pcre2_code_free(sc->sentence);
 	for (int i = 0; i < sc->n; i++)
-		for (int k = 0; k < SCOPE_WORDS; k++)
+		for (int k = 0; k < SCOPE_WORDS; k++) {
+			free(sc->src[i][k]);
 			pcre2_code_free(sc->words[i][k]);
+		}
+	free(sc->src);
 	free(sc->words);
 	pcre2_match_data_free(sc->md);
 	pcre2_match_context_free(sc->mctx);
@@ -176,36 +205,28 @@ is_trailing(unsigned char c)
 	    c == '?' || c == ',' || c == ';' || c == ':' || c == ')';
 }
 
-/*
- * The first match of one of langs' words of kind k in s[from..e): its
- * place in [*ns, *ne) and 1, else 0.
- */
+/* Whether one of langs' words of kind k is in s[from..e). */
 static int
 words_in(struct scope *sc, int k, unsigned long langs, const char *s,
-    size_t from, size_t e, size_t *ns, size_t *ne)
+    size_t from, size_t e)
 {
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
-
-	for (int i = 0; i < sc->n && i < (int)(sizeof langs * 8); i++) {
-		if (!(langs & 1ul << i) || sc->words[i][k] == NULL)
-			continue;
-		if (pcre2_match(sc->words[i][k], (PCRE2_SPTR)s, e, from, 0,
-		    sc->md, sc->mctx) >= 0) {
-			*ns = ov[0];
-			*ne = ov[1];
+	for (int i = 0; i < sc->n; i++)
+		if ((langs & 1ul << i) && sc->words[i][k] != NULL &&
+		    pcre2_match(sc->words[i][k], (PCRE2_SPTR)s, e, from, 0,
+		    sc->md, sc->mctx) >= 0)
 			return 1;
-		}
-	}
 	return 0;
 }
 
 int
 scope_refused(struct scope *sc, const char *s, size_t eo,
-    unsigned long langs, size_t *cs, size_t *ns, size_t *ne)
+    unsigned long langs, size_t *cs)
 {
 	size_t lo = eo > SCOPE_REACH ? eo - SCOPE_REACH : 0;
 	size_t e = eo, clause, sentence;
 
+	if (ready(sc) == -1)
+		return 0;
 	/* from a character's start: never inside one */
 	while (lo < eo && ((unsigned char)s[lo] & 0xc0) == 0x80)
 		lo++;
@@ -221,21 +242,23 @@ scope_refused(struct scope *sc, const char *s, size_t eo,
 		return 0;
 	while (e > lo && is_trailing((unsigned char)s[e - 1]))
 		e--;
-	clause = sentence = lo;
-	if (last_end(sc, sc->clause, s, lo, e, &clause) == -1 ||
-	    last_end(sc, sc->sentence, s, lo, e, &sentence) == -1)
+	clause = lo;
+	if (last_end(sc, sc->clause, s, lo, e, &clause) == -1)
 		return 0;
-	for (int i = 0; i < sc->n && i < (int)(sizeof langs * 8); i++)
+	for (int i = 0; i < sc->n; i++)
 		if ((langs & 1ul << i) &&
 		    sc->words[i][SCOPE_CONJUNCTION] != NULL &&
 		    last_end(sc, sc->words[i][SCOPE_CONJUNCTION], s, lo, e,
 		    &clause) == -1)
 			return 0;
-	if (words_in(sc, SCOPE_NEGATION, langs, s, clause, e, ns, ne)) {
+	if (words_in(sc, SCOPE_NEGATION, langs, s, clause, e)) {
 		*cs = clause;
 		return SCOPE_NEGATED;
 	}
-	if (words_in(sc, SCOPE_REPORTED, langs, s, sentence, e, ns, ne)) {
+	sentence = lo;
+	if (last_end(sc, sc->sentence, s, lo, e, &sentence) == -1)
+		return 0;
+	if (words_in(sc, SCOPE_REPORTED, langs, s, sentence, e)) {
 		*cs = sentence;
 		return SCOPE_ASKED;
 	}

@@ -44,26 +44,26 @@ struct scope;
 
 /*
  * words[i][k] (NULL when none) is the alternation of language i's
- * words of kind k, for i < n; each is matched caseless, as a whole
- * word. NULL, with why set, when one does not compile. Caller owns the
- * result; scope_free accepts NULL. A struct scope is match state:
- * one thread at a time.
+ * words of kind k, for i < n, each checked to compile (scope_check);
+ * they are copied, and compiled when an opt-in is first checked. Each
+ * is matched caseless, as a whole word. Caller owns the result;
+ * scope_free accepts NULL. A struct scope is match state: one thread at
+ * a time.
  */
-struct scope	*scope_new(const char *const (*words)[SCOPE_WORDS], int n,
-		    char *why, size_t whylen);
-void		 scope_free(struct scope *rf);
+struct scope	*scope_new(const char *const (*words)[SCOPE_WORDS], int n);
+void		 scope_free(struct scope *sc);
 /* 0 when alt compiles as an alternation of words, else -1 with why set. */
 int		 scope_check(const char *alt, char *why, size_t whylen);
 
 /*
  * Whether the opt-in that ends at eo in s (s is at least eo bytes long)
  * is no wish of the writer's, by the words of the languages of langs
- * (bit i: language i). Returns SCOPE_NEGATED or SCOPE_ASKED and
- * sets *cs to the start of the clause or sentence read and [*ns, *ne)
- * to the words found; 0 when neither (or a match failed: an opt-in is
- * then left as read).
+ * (bit i: language i). Returns SCOPE_NEGATED or SCOPE_ASKED and sets
+ * *cs to the start of the clause or sentence read; 0 when neither (or
+ * the words did not compile, said once, or a match failed: an opt-in
+ * is then left as read).
  */
-int		 scope_refused(struct scope *rf, const char *s, size_t eo,
-		    unsigned long langs, size_t *cs, size_t *ns, size_t *ne);
+int		 scope_refused(struct scope *sc, const char *s, size_t eo,
+		    unsigned long langs, size_t *cs);
 
 #endif
