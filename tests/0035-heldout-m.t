@@ -3,7 +3,8 @@
 # neither the rules nor the earlier sets, frozen after the round tuned
 # on heldout-k (heldout-l kept blind) and before the round that follows;
 # scored once when frozen and once when that round (tuned on heldout-l)
-# ended; never tuned on. A misread message is reported (TODO), the
+# ended; tuned on since, by the round that kept heldout-n blind. A
+# misread message is reported (TODO), the
 # share read right must not drop below the one in tests/heldout-m/SCORE.
 . "$srcdir/tests/lib.sh"
 H="$srcdir/tests/heldout-m"
