@@ -34,7 +34,7 @@ def main():
     by_lang = collections.defaultdict(lambda: [0, 0])
     by_cat = collections.defaultdict(lambda: [0, 0])
     confusion = collections.Counter()
-    optin_as_optout = refusal_as_optin = 0
+    optin_as_optout = optout_as_optin = refusal_as_optin = 0
     for f in sorted(want):
         label, lang, cat = want[f]
         read, outcome, rule = got.get(f, ("missing", "missing", None))
@@ -48,6 +48,8 @@ def main():
         confusion[(label, read)] += 1
         if label.startswith("optin-") and read.startswith("optout-"):
             optin_as_optout += 1
+        if label.startswith("optout-") and read.startswith("optin-"):
+            optout_as_optin += 1
         if cat == "refusal" and read.startswith("optin-"):
             refusal_as_optin += 1
         if ok:
@@ -58,7 +60,8 @@ def main():
 
     pct = 100.0 * right / n if n else 0.0
     print(f"# right: {right} of {n} ({pct:.1f}%)")
-    print(f"# opt-ins read as opt-outs: {optin_as_optout}; refusals read as opt-ins: {refusal_as_optin}")
+    print(f"# opt-ins read as opt-outs: {optin_as_optout}; opt-outs read as opt-ins: {optout_as_optin}; "
+          f"refusals read as opt-ins: {refusal_as_optin}")
     for title, table in (("language", by_lang), ("category", by_cat)):
         print(f"# by {title}:")
         for k in sorted(table):
