@@ -103,8 +103,9 @@ rules_show(const struct rules *r, FILE *fp)
 	for (size_t i = 0; i < r->n; i++) {
 		const struct rule *ru = &r->v[i];
 
-		fprintf(fp, "%s:%d\t%s\t%s\t%s\t", ru->file, ru->line,
-		    ru->lang ? ru->lang : "-", ru->id, action_name(ru->action));
+		fprintf(fp, "%s:%d\t%s\t%s\t%s%s\t", ru->file, ru->line,
+		    ru->lang ? ru->lang : "-", ru->id, action_name(ru->action),
+		    ru->confirm && action_is_optin(ru->action) ? "/confirm" : "");
 		for (size_t j = 0; j < ru->nfields; j++)
 			fprintf(fp, "%s%s", j ? "," : "", ru->fields[j].where);
 		fprintf(fp, "\t/%s/%s%s%s%s\n", ru->pattern,
@@ -624,6 +625,9 @@ rules_classify(const struct rules *r, const struct message *m,
 		/* a rule that matched before the time ran out stands */
 		if (r->over && h.where == NULL)
 			break;
+		/* an opt-in read below confirm-optins stands: a person confirms it */
+		if (h.where && ru->confirm && action_is_optin(h.action))
+			h.action = ACTION_REVIEW;
 		if (trace && !(negated && h.where == NULL))
 			trace(arg, &h, h.where != NULL, h.where ? NULL : error);
 		if (h.where) {

@@ -104,6 +104,10 @@ typedef void (*rules_trace_fn)(void *arg, const struct rule_hit *rule,
  * action ignore, with the opt-in rule's file, line and field, its text
  * the clause or sentence read; 1 is returned. trace sees the opt-in
  * match, then the refusal.
+ *
+ * An opt-in that stands, read by a rule below a confirm-optins line of
+ * its file, is *hit with action review: a person confirms what the
+ * rule's id says it read.
  */
 #define RULES_REFUSAL_ID	"refusal"
 #define RULES_REPORTED_ID	"reported"

@@ -27,7 +27,7 @@
  * unchanged files are not read at all. The content identity and the
  * record that the files compile whole are kept in it too.
  */
-#define CACHE_MAGIC	"mailopt rules cache 6\n"
+#define CACHE_MAGIC	"mailopt rules cache 7\n"
 #define CACHE_MAX	(64u << 20)
 /*
  * A file changed within this many seconds of being read may change
@@ -239,7 +239,7 @@ put_rule(struct writer *w, const struct rules *rs, const struct rule *r)
 	put_u32(b, (uint32_t)r->action);
 	put_u32(b, (uint32_t)fileno);
 	put_u32(b, (uint32_t)r->langno);
-	put_u32(b, (uint32_t)r->own);
+	put_u32(b, (uint32_t)r->own | (uint32_t)r->confirm << 1);
 	put_u32(b, (uint32_t)r->line);
 	put_u32(b, r->opts);
 	put_u32(b, (uint32_t)r->split);
@@ -525,7 +525,9 @@ get_rule(struct cur *c, struct rules *rs, struct rule *r)
 	r->file = rs->files[v];
 	r->lang = rs->langs[v];
 	r->langno = (int)get_u32(c);
-	r->own = get_u32(c) != 0;
+	v = get_u32(c);
+	r->own = (v & 1) != 0;
+	r->confirm = (v & 2) != 0;
 	if (r->lang == NULL ? r->langno != -1 :
 	    r->langno < 0 || r->langno >= rs->nlang ||
 	    strcmp(rs->lang[r->langno], r->lang) != 0)

@@ -72,6 +72,7 @@ struct reader {
 	int		 langno;	/* the file's lang, an index of rs->lang */
 	int		 anywhere;	/* its lang line says anywhere */
 	int		 own;		/* below an own-language-only line */
+	int		 confirm;	/* below a confirm-optins line */
 	struct pending	 pend;
 };
 
@@ -898,6 +899,7 @@ finish_rule(struct reader *rd)
 		return 0;
 	r.file = rd->file;
 	r.own = rd->own;
+	r.confirm = rd->confirm;
 	r.lang = rs->langs[rd->fileno];
 	r.langno = r.lang ? rd->langno : -1;
 	r.line = p->line;
@@ -1086,6 +1088,15 @@ parse_line(struct reader *rd, int lineno, char *line)
 			return -1;
 		}
 		rd->own = 1;
+		return rc;
+	}
+	if (strcmp(line, "confirm-optins") == 0) {
+		if (*rest != '\0') {
+			bad_line(rd->file, lineno, "want: confirm-optins, "
+			    "alone on its line");
+			return -1;
+		}
+		rd->confirm = 1;
 		return rc;
 	}
 	if ((rc2 = parse_scope(rd, lineno, line, rest)) != -2)

@@ -69,6 +69,11 @@ struct rule {
 	 * in the file's language, whatever `anywhere` says; guards too.
 	 */
 	int		 own;
+	/*
+	 * Below a confirm-optins line: an opt-in it reads is checked as any
+	 * (scope.h), then queued for a person to confirm (action review).
+	 */
+	int		 confirm;
 	int		 line;
 	struct field	*fields;
 	size_t		 nfields;
