@@ -105,7 +105,7 @@ rules_show(const struct rules *r, FILE *fp)
 
 		fprintf(fp, "%s:%d\t%s\t%s\t%s%s\t", ru->file, ru->line,
 		    ru->lang ? ru->lang : "-", ru->id, action_name(ru->action),
-		    ru->confirm && action_is_optin(ru->action) ? "/confirm" : "");
+		    ru->confirm ? "/confirm" : "");
 		for (size_t j = 0; j < ru->nfields; j++)
 			fprintf(fp, "%s%s", j ? "," : "", ru->fields[j].where);
 		fprintf(fp, "\t/%s/%s%s%s%s\n", ru->pattern,
@@ -626,7 +626,7 @@ rules_classify(const struct rules *r, const struct message *m,
 		if (r->over && h.where == NULL)
 			break;
 		/* an opt-in read below confirm-optins stands: a person confirms it */
-		if (h.where && ru->confirm && action_is_optin(h.action))
+		if (h.where && ru->confirm)
 			h.action = ACTION_REVIEW;
 		if (trace && !(negated && h.where == NULL))
 			trace(arg, &h, h.where != NULL, h.where ? NULL : error);

@@ -527,7 +527,7 @@ get_rule(struct cur *c, struct rules *rs, struct rule *r)
 	r->langno = (int)get_u32(c);
 	v = get_u32(c);
 	r->own = (v & 1) != 0;
-	r->confirm = (v & 2) != 0;
+	r->confirm = (v & 2) != 0 && action_is_optin(r->action);
 	if (r->lang == NULL ? r->langno != -1 :
 	    r->langno < 0 || r->langno >= rs->nlang ||
 	    strcmp(rs->lang[r->langno], r->lang) != 0)

@@ -899,7 +899,6 @@ finish_rule(struct reader *rd)
 		return 0;
 	r.file = rd->file;
 	r.own = rd->own;
-	r.confirm = rd->confirm;
 	r.lang = rs->langs[rd->fileno];
 	r.langno = r.lang ? rd->langno : -1;
 	r.line = p->line;
@@ -926,6 +925,8 @@ finish_rule(struct reader *rd)
 		snprintf(why, sizeof why, "unknown action '%s'", act);
 		goto out;
 	}
+	/* the line changes only what an opt-in does */
+	r.confirm = rd->confirm && action_is_optin(r.action);
 	if (parse_where(&r, where, why, sizeof why) == -1 ||
 	    build_pattern(rd, &r, p, why, sizeof why, &line) == -1)
 		goto out;

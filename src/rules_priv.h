@@ -70,8 +70,9 @@ struct rule {
 	 */
 	int		 own;
 	/*
-	 * Below a confirm-optins line: an opt-in it reads is checked as any
-	 * (scope.h), then queued for a person to confirm (action review).
+	 * An opt-in rule below a confirm-optins line: what it reads is
+	 * checked as any opt-in (scope.h), then queued for a person to
+	 * confirm (action review).
 	 */
 	int		 confirm;
 	int		 line;
