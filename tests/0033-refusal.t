@@ -6,16 +6,6 @@
 # text may be written in.
 . "$srcdir/tests/lib.sh"
 
-mkmsg() { # FILE SUBJECT BODY
-	printf 'From: Karin Meyer <karin.meyer@meyer-labor.example>\nTo: sales@nordwind.example\nSubject: %s\nMessage-ID: <%s.%s@meyer-labor.example>\nAuthentication-Results: mx1.nordwind.example; dmarc=pass header.from=meyer-labor.example\n\n%s\n' \
-	    "$2" "$$" "$(basename "$1")" "$3" > "$1"
-}
-# winner FILE: the winner line of rules explain, rules from $R
-winner() {
-	mo --rules "$R" rules explain "$1" > "$T/explain" 2>&1
-	sed -n 's/^winner: //p' "$T/explain"
-}
-
 # --- the check, on rules of its own ----------------------------------
 R="$T/rules"
 mkdir -p "$R"
@@ -49,55 +39,55 @@ exits 0 "rule files with negation and conjunction lines load" \
     mo --rules "$R" rules check
 
 M="$T/m.eml"
-mkmsg "$M" "Newsletter" "Bitte melden Sie mich wieder an."
-is "$(winner "$M")" "de-optin-again (optin-email) lang de" "an opt-in with no negation is read"
+mkproven "$M" "Newsletter" "Bitte melden Sie mich wieder an."
+is "$(winner "$R" "$M")" "de-optin-again (optin-email) lang de" "an opt-in with no negation is read"
 
-mkmsg "$M" "Newsletter" "Bitte melden Sie mich nicht wieder an."
-is "$(winner "$M")" "refusal (ignore) lang de" "under a negation in its clause it is a refusal"
+mkproven "$M" "Newsletter" "Bitte melden Sie mich nicht wieder an."
+is "$(winner "$R" "$M")" "refusal (ignore) lang de" "under a negation in its clause it is a refusal"
 like "$(cat "$T/explain")" "MATCH de-optin-again" "explain shows the opt-in that matched"
 like "$(cat "$T/explain")" 'MATCH refusal                          ignore             41-de.rules:9 on body' \
     "and the refusal, at the opt-in rule's line"
 like "$(cat "$T/explain")" 'matched "Bitte melden Sie mich nicht wieder an"' "with the clause read"
 
-mkmsg "$M" "Newsletter" "Bitte melden Sie mich auf keinen Fall wieder an."
-is "$(winner "$M")" "refusal (ignore) lang de" "a negation given by a name ({NEG}) counts"
+mkproven "$M" "Newsletter" "Bitte melden Sie mich auf keinen Fall wieder an."
+is "$(winner "$R" "$M")" "refusal (ignore) lang de" "a negation given by a name ({NEG}) counts"
 
-mkmsg "$M" "Newsletter" "Ich bekomme keine Mails mehr, bitte melden Sie mich wieder an."
-is "$(winner "$M")" "de-optin-again (optin-email) lang de" "a negation before a comma is another clause"
+mkproven "$M" "Newsletter" "Ich bekomme keine Mails mehr, bitte melden Sie mich wieder an."
+is "$(winner "$R" "$M")" "de-optin-again (optin-email) lang de" "a negation before a comma is another clause"
 
-mkmsg "$M" "Newsletter" "Ich bekomme keine Mails mehr und melde mich wieder an"
-is "$(winner "$M")" "de-optin-again (optin-email) lang de" "so is one before a conjunction"
+mkproven "$M" "Newsletter" "Ich bekomme keine Mails mehr und melde mich wieder an"
+is "$(winner "$R" "$M")" "de-optin-again (optin-email) lang de" "so is one before a conjunction"
 
-mkmsg "$M" "Newsletter" "Ich bekomme keine Mails mehr 😕 melde mich wieder an"
-is "$(winner "$M")" "de-optin-again (optin-email) lang de" "and one before an emoji"
+mkproven "$M" "Newsletter" "Ich bekomme keine Mails mehr 😕 melde mich wieder an"
+is "$(winner "$R" "$M")" "de-optin-again (optin-email) lang de" "and one before an emoji"
 
-mkmsg "$M" "Katalog" "Bitte melden Sie mich nicht wieder an, und keine Kataloge mehr."
-is "$(winner "$M")" "de-optout-kat (optout-postal) lang de" \
+mkproven "$M" "Katalog" "Bitte melden Sie mich nicht wieder an, und keine Kataloge mehr."
+is "$(winner "$R" "$M")" "de-optout-kat (optout-postal) lang de" \
     "a refused opt-in leaves the message to the rules after it"
 
-mkmsg "$M" "Katalog" "Ich hatte den Katalog abbestellt. Nun bitte doch wieder, nicht nur online."
-is "$(winner "$M")" "de-optin-told (optin-postal) lang de" \
+mkproven "$M" "Katalog" "Ich hatte den Katalog abbestellt. Nun bitte doch wieder, nicht nur online."
+is "$(winner "$R" "$M")" "de-optin-told (optin-postal) lang de" \
     "a match that ends with its sentence read on by looking ahead: not checked"
 
-mkmsg "$M" "Newsletter" "Sie fragen, ob ich mich wieder anmelden will. Nein danke."
-is "$(winner "$M")" "reported (ignore) lang de" \
+mkproven "$M" "Newsletter" "Sie fragen, ob ich mich wieder anmelden will. Nein danke."
+is "$(winner "$R" "$M")" "reported (ignore) lang de" \
     "an opt-in in a sentence that reports our question is no wish of the writer's"
 like "$(cat "$T/explain")" 'matched "Sie fragen, ob ich mich wieder anmelden"' \
     "explain shows the sentence read"
-mkmsg "$M" "Newsletter" "Sie fragen, ob alles gut ankam. Ja, und bitte melden Sie mich wieder an."
-is "$(winner "$M")" "de-optin-again (optin-email) lang de" \
+mkproven "$M" "Newsletter" "Sie fragen, ob alles gut ankam. Ja, und bitte melden Sie mich wieder an."
+is "$(winner "$R" "$M")" "de-optin-again (optin-email) lang de" \
     "a question reported in another sentence leaves the wish as it is"
-mkmsg "$M" "Newsletter" "In Ihrem Brief vom 4. März fragen Sie, ob ich mich wieder anmelden möchte"
-is "$(winner "$M")" "reported (ignore) lang de" \
+mkproven "$M" "Newsletter" "In Ihrem Brief vom 4. März fragen Sie, ob ich mich wieder anmelden möchte"
+is "$(winner "$R" "$M")" "reported (ignore) lang de" \
     "the full stop of an ordinal ends no sentence"
 
 # the languages the text may be written in: "no" negates in Spanish,
 # and is "in the" in Portuguese
-mkmsg "$M" "Re: newsletter" "No, gracias, no me reactiven la suscripción."
-is "$(winner "$M")" "refusal (ignore) lang pt" \
+mkproven "$M" "Re: newsletter" "No, gracias, no me reactiven la suscripción."
+is "$(winner "$R" "$M")" "refusal (ignore) lang pt" \
     "a short text: a negation of any language counts, so another language's opt-in does not read it"
-mkmsg "$M" "newsletter" "Olá, cliquei no link errado e quero que reativem a minha newsletter para a minha caixa, obrigado."
-is "$(winner "$M")" "pt-optin-back (optin-all) lang pt" \
+mkproven "$M" "newsletter" "Olá, cliquei no link errado e quero que reativem a minha newsletter para a minha caixa, obrigado."
+is "$(winner "$R" "$M")" "pt-optin-back (optin-all) lang pt" \
     "a text plainly in one language: another language's negation is no word of it"
 
 bad() { # NAME WANT DESC, the file on stdin
@@ -126,25 +116,15 @@ negation {NEG}
 EOF
 
 # --- end to end, with the shipped rules ------------------------------
-mksecret
-cat > "$MAILOPT_CONFIG" <<CONF
-from = Nordwind Instruments <sales@nordwind.example>
-trusted_authserv_id = mx1.nordwind.example
-token_secret_file = $T/secret
-sendmail = /bin/false
-templates = $srcdir/templates
-CONF
-mo init >/dev/null
-printf 'email,name,marketing_email,marketing_postal,third_party\nkarin.meyer@meyer-labor.example,Karin Meyer,0,0,0\n' > "$T/p.csv"
-mo profile import "$T/p.csv" >/dev/null
+provenconf
 
 MD="$T/Maildir"
 mkmaildir "$MD"
-mkmsg "$MD/new/1.M1P1.es" "Re: ¿Quiere reactivar su suscripción?" "No, gracias, no me reactiven la suscripción. Estoy bien así."
-mkmsg "$MD/new/2.M2P1.en" "newsletter" "Please do not resubscribe me to the newsletter."
-mkmsg "$MD/new/3.M3P1.de" "Newsletter" "Bitte tragen Sie mich nicht wieder in den Verteiler ein."
-mkmsg "$MD/new/4.M4P1.fr" "newsletter" "Merci de ne pas me réabonner à la newsletter."
-mkmsg "$MD/new/5.M5P1.en" "Your call" "Thanks for phoning. You asked whether I would like to get the catalogue and the newsletter again; as I said, I am fine as things are."
+mkproven "$MD/new/1.M1P1.es" "Re: ¿Quiere reactivar su suscripción?" "No, gracias, no me reactiven la suscripción. Estoy bien así."
+mkproven "$MD/new/2.M2P1.en" "newsletter" "Please do not resubscribe me to the newsletter."
+mkproven "$MD/new/3.M3P1.de" "Newsletter" "Bitte tragen Sie mich nicht wieder in den Verteiler ein."
+mkproven "$MD/new/4.M4P1.fr" "newsletter" "Merci de ne pas me réabonner à la newsletter."
+mkproven "$MD/new/5.M5P1.en" "Your call" "Thanks for phoning. You asked whether I would like to get the catalogue and the newsletter again; as I said, I am fine as things are."
 for i in 1 2; do
 	# the second sweep reads the rules from the cache beside the database
 	exits 0 "sweep $i of refusals from a proven sender" mo sweep --json "$MD"

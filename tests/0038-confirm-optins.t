@@ -4,15 +4,6 @@
 # changes, opt-outs and rules above the line are applied as before.
 . "$srcdir/tests/lib.sh"
 
-mkmsg() { # FILE SUBJECT BODY
-	printf 'From: Karin Meyer <karin.meyer@meyer-labor.example>\nTo: sales@nordwind.example\nSubject: %s\nMessage-ID: <%s.%s@meyer-labor.example>\nAuthentication-Results: mx1.nordwind.example; dmarc=pass header.from=meyer-labor.example\n\n%s\n' \
-	    "$2" "$$" "$(basename "$1")" "$3" > "$1"
-}
-winner() {
-	mo --rules "$R" rules explain "$1" > "$T/explain" 2>&1
-	sed -n 's/^winner: //p' "$T/explain"
-}
-
 R="$T/rules"
 mkdir -p "$R"
 cat > "$R/50-en.rules" <<'RULES'
@@ -34,15 +25,15 @@ unlike "$(grep en-loose-optout "$T/show")" "/confirm" "  not an opt-out below it
 unlike "$(grep en-optin-signup "$T/show")" "/confirm" "  nor an opt-in above it"
 
 M="$T/m.eml"
-mkmsg "$M" "catalogue" "Please send me the catalogue by post again."
-is "$(winner "$M")" "en-loose-optin (review) lang en" \
+mkproven "$M" "catalogue" "Please send me the catalogue by post again."
+is "$(winner "$R" "$M")" "en-loose-optin (review) lang en" \
     "an opt-in read below the line is review, under the rule that read it"
-mkmsg "$M" "catalogue" "Please do not send me the catalogue again."
-is "$(winner "$M")" "refusal (ignore) lang en" "  a refusal there is still a refusal"
-mkmsg "$M" "catalogue" "No more catalogues, please."
-is "$(winner "$M")" "en-loose-optout (optout-postal) lang en" "  an opt-out there is an opt-out"
-mkmsg "$M" "newsletter" "Please sign me up again."
-is "$(winner "$M")" "en-optin-signup (optin-email) lang en" "an opt-in above the line is an opt-in"
+mkproven "$M" "catalogue" "Please do not send me the catalogue again."
+is "$(winner "$R" "$M")" "refusal (ignore) lang en" "  a refusal there is still a refusal"
+mkproven "$M" "catalogue" "No more catalogues, please."
+is "$(winner "$R" "$M")" "en-loose-optout (optout-postal) lang en" "  an opt-out there is an opt-out"
+mkproven "$M" "newsletter" "Please sign me up again."
+is "$(winner "$R" "$M")" "en-optin-signup (optin-email) lang en" "an opt-in above the line is an opt-in"
 
 mkdir -p "$T/bad"
 printf 'lang en\nconfirm-optins now\n' > "$T/bad/10-x.rules"
@@ -51,23 +42,13 @@ like "$(cat "$T/err")" "10-x.rules:2: want: confirm-optins, alone on its line" \
     "  said at its line"
 
 # --- end to end: a proven sender; the rules from the files, then the cache
-mksecret
-cat > "$MAILOPT_CONFIG" <<CONF
-from = Nordwind Instruments <sales@nordwind.example>
-trusted_authserv_id = mx1.nordwind.example
-token_secret_file = $T/secret
-sendmail = /bin/false
-templates = $srcdir/templates
-CONF
 MAILOPT_RULES="$R"
-mo init >/dev/null
-printf 'email,name,marketing_email,marketing_postal,third_party\nkarin.meyer@meyer-labor.example,Karin Meyer,0,0,0\n' > "$T/p.csv"
-mo profile import "$T/p.csv" >/dev/null
+provenconf
 
 for i in 1 2; do
 	MD="$T/Maildir$i"
 	mkmaildir "$MD"
-	mkmsg "$MD/new/1.M$i.en" "catalogue" "Please send me the catalogue by post again, sweep $i."
+	mkproven "$MD/new/1.M$i.en" "catalogue" "Please send me the catalogue by post again, sweep $i."
 	exits 0 "sweep $i of a loose opt-in from a proven sender" mo sweep --json "$MD"
 	like "$(cat "$T/out")" '"outcome":"queued"' "sweep $i: it is queued for a person"
 	like "$(cat "$T/out")" '"rule":"en-loose-optin"' "sweep $i: under the rule that read it"
@@ -76,7 +57,7 @@ for i in 1 2; do
 done
 MD="$T/Maildir3"
 mkmaildir "$MD"
-mkmsg "$MD/new/1.M3.en" "newsletter" "Please sign me up again."
+mkproven "$MD/new/1.M3.en" "newsletter" "Please sign me up again."
 exits 0 "an opt-in above the line from a proven sender" mo sweep --json "$MD"
 like "$(cat "$T/out")" '"outcome":"applied"' "  is applied"
 is "$(flags karin.meyer@meyer-labor.example)" "true false false" "  its flag changed"

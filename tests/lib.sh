@@ -114,6 +114,37 @@ mksecret() {
 	chmod 600 "$T/secret"
 }
 
+# provenconf: a config that trusts the Authentication-Results of
+# mx1.nordwind.example and sends no mail, and a database holding Karin
+# Meyer's profile with every flag off: what mkproven writes speaks for it.
+provenconf() {
+	mksecret
+	cat > "$MAILOPT_CONFIG" <<CONF
+from = Nordwind Instruments <sales@nordwind.example>
+trusted_authserv_id = mx1.nordwind.example
+token_secret_file = $T/secret
+sendmail = /bin/false
+templates = $srcdir/templates
+CONF
+	mo init >/dev/null
+	printf 'email,name,marketing_email,marketing_postal,third_party\nkarin.meyer@meyer-labor.example,Karin Meyer,0,0,0\n' > "$T/p.csv"
+	mo profile import "$T/p.csv" >/dev/null
+}
+
+# mkproven FILE SUBJECT BODY: a message from Karin Meyer whose DMARC
+# passed at mx1.nordwind.example, with a Message-ID of its own.
+mkproven() {
+	printf 'From: Karin Meyer <karin.meyer@meyer-labor.example>\nTo: sales@nordwind.example\nSubject: %s\nMessage-ID: <%s.%s@meyer-labor.example>\nAuthentication-Results: mx1.nordwind.example; dmarc=pass header.from=meyer-labor.example\n\n%s\n' \
+	    "$2" "$$" "$(basename "$1")" "$3" > "$1"
+}
+
+# winner RULES FILE: the winner line of rules explain of FILE with the
+# rules of the directory RULES; the whole explanation in $T/explain.
+winner() {
+	mo --rules "$1" rules explain "$2" > "$T/explain" 2>&1
+	sed -n 's/^winner: //p' "$T/explain"
+}
+
 # mksendmail: $T/sendmail, a sendmail that takes the mail and drops it.
 mksendmail() {
 	printf '#!/bin/sh\ncat > /dev/null\n' > "$T/sendmail"
