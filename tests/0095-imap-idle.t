@@ -4,7 +4,7 @@
 # the server down for a while (trying again after 1 s, then 2 s), then
 # handles new mail within seconds; SIGTERM makes it print the summary and
 # exit 0 at once, leaving no process behind. And a sweep (no --idle) with
-# the server down exits 75 at once.
+# the server down exits 75 at once, trying no more.
 . "$srcdir/tests/lib.sh"
 . "$srcdir/tests/dovecot.sh"
 
@@ -242,13 +242,20 @@ is "$(ours)" "" "  no process of it remains"
 
 # --- no server at the start -----------------------------------------------------
 dovecot_stop
+# what a sweep costs to start and end on this machine, under this
+# wrapper, with nothing to read: a sweep that tried the server again
+# would take a second more at least
+mkmaildir "$T/empty"
+since=$(now_ms)
+mo sweep "$T/empty" >/dev/null 2>&1
+base=$(($(now_ms) - since))
 since=$(now_ms)
 exits 75 "sweep with the server down exits 75 (EX_TEMPFAIL)" mo sweep "$URL"
 took=$(($(now_ms) - since))
-if [ "$took" -lt 3000 ]; then
-	pass "  at once ($took ms)"
+if ! grep -q "connecting again" "$T/err" && [ "$took" -lt $((base + 3000)) ]; then
+	pass "  at once ($took ms, $base ms to sweep an empty Maildir)"
 else
-	fail "  at once" "it took $took ms"
+	fail "  at once" "it took $took ms, $base ms to sweep an empty Maildir"
 fi
 like "$(cat "$T/err")" "mailopt: $URL:" "  saying which mailbox it could not reach"
 
