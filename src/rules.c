@@ -205,6 +205,21 @@ jitted(const struct rules *r, pcre2_code *re, pcre2_code **jre,
 }
 
 /*
+ * A pattern in the cache is decoded for each match, and freed after it,
+ * until it has been tried DECODE_AFTER times, and for good after that
+ * while those kept take less than DECODE_BUDGET bytes; past it, each
+ * match decodes its own. Most patterns are tried by a few messages of
+ * thousands, and all those tried, kept decoded, would hold most of a
+ * sweep's memory: 20,000 generated messages try 1,700 patterns of 16 MB,
+ * half of it in the 970 tried 50 times or fewer. Read with pread(2), not
+ * through the mapping, a decoding costs less than the match: the sweep
+ * takes the same time with 2 MB kept as with all, at a peak of 31 MB
+ * against 47 MB (bench/sweep.sh, two threads).
+ */
+#define DECODE_AFTER	8
+#define DECODE_BUDGET	(2u << 20)
+
+/*
  * The pattern of rule ru at pat[0..len) compiled into *re, when the
  * rules were loaded lazily and this is its first match: decoded from
  * kept, when the rules came from the cache with it. The files were
@@ -216,18 +231,18 @@ jitted(const struct rules *r, pcre2_code *re, pcre2_code **jre,
  */
 static int
 compile_locked(const struct rules *r, struct rule *ru, pcre2_code **re,
-    const struct kept_code *kept, const char *pat, size_t len)
+    struct kept_code *kept, const char *pat, size_t len)
 {
 	PCRE2_UCHAR msg[256];
 	pcre2_code *c;
-	size_t off;
+	size_t off, size;
 	int err;
 
 	if (ru->broken)
 		return PCRE2_ERROR_NOMEMORY;
 	if (*re != NULL)
 		return 0;	/* another clone compiled it first */
-	if ((c = rules_cache_code(kept)) != NULL)
+	if ((c = rules_cache_code(r, kept)) != NULL)
 		goto done;
 	if (!rules_cache_text(ru)) {
 		ru->broken = 1;
@@ -244,13 +259,16 @@ lost:
 		(void)unlink(r->seen);
 	return PCRE2_ERROR_NOMEMORY;
 done:
+	if (kept->len != 0 && pcre2_pattern_info(c, PCRE2_INFO_SIZE,
+	    &size) == 0)
+		__atomic_add_fetch(r->decoded_bytes, size, __ATOMIC_RELAXED);
 	__atomic_store_n(re, c, __ATOMIC_RELEASE);
 	return 0;
 }
 
 static int
 compiled(const struct rules *r, struct rule *ru, pcre2_code **re,
-    const struct kept_code *kept, const char *pat, size_t len)
+    struct kept_code *kept, const char *pat, size_t len)
 {
 	int rc;
 
@@ -263,20 +281,45 @@ compiled(const struct rules *r, struct rule *ru, pcre2_code **re,
 }
 
 /*
+ * Whether the pattern kept in the cache at kept, not decoded for good
+ * into re yet, is decoded for this one match (DECODE_AFTER): counts
+ * the match in *uses.
+ */
+static int
+decode_once(const struct rules *r, pcre2_code *const *re,
+    struct kept_code *kept, unsigned *uses)
+{
+	if (kept->len == 0 || code_of(re) != NULL)
+		return 0;
+	if (__atomic_add_fetch(uses, 1, __ATOMIC_RELAXED) <= DECODE_AFTER)
+		return 1;
+	return __atomic_load_n(r->decoded_bytes, __ATOMIC_RELAXED) >=
+	    DECODE_BUDGET;
+}
+
+/*
  * Match the pattern pat[0..len) of rule ru, compiled into *re (JIT:
- * *jre, after *tries; kept: see compiled), against t (regex_match):
- * JIT-compiled when it is not re, which regex_match must know.
- * Returns pcre2_match's code, or compiled's.
+ * *jre, after *tries; kept, *uses: see compiled and decode_once),
+ * against t (regex_match): JIT-compiled when it is not re, which
+ * regex_match must know. Returns pcre2_match's code, or compiled's.
  */
 static int
 run(const struct rules *r, struct rule *ru, pcre2_code **re, pcre2_code **jre,
-    unsigned *tries, const struct kept_code *kept, const char *pat,
-    size_t len, const struct text *t)
+    unsigned *tries, unsigned *uses, struct kept_code *kept,
+    const char *pat, size_t len, const struct text *t)
 {
 	pcre2_code *c, *use;
 	unsigned from;
 	int rc;
 
+	/* a damaged record decodes to nothing: compiled says so */
+	if (decode_once(r, re, kept, uses) &&
+	    (c = rules_cache_code_read((struct rules *)r, kept)) != NULL) {
+		rc = regex_match(c, t->s, t->len, t->cut ? PCRE2_NOTEOL : 0,
+		    r->md, r->mctx, 0);
+		pcre2_code_free(c);
+		return rc;
+	}
 	if ((rc = compiled(r, ru, re, kept, pat, len)) != 0)
 		return rc;
 	c = code_of(re);
@@ -346,8 +389,8 @@ match(const struct rules *r, struct rule *ru, int which,
 	int rc, best = PCRE2_ERROR_NOMATCH;
 
 	if (!ru->split) {
-		rc = run(r, ru, &ru->re, &ru->jre, &ru->tries, &ru->kept,
-		    ru->pattern, ru->patlen, t);
+		rc = run(r, ru, &ru->re, &ru->jre, &ru->tries, &ru->uses,
+		    &ru->kept, ru->pattern, ru->patlen, t);
 		*so = ov[0];
 		*eo = ov[1];
 		return rc;
@@ -357,8 +400,8 @@ match(const struct rules *r, struct rule *ru, int which,
 
 		if (which >= 0 && !may_match(r, b->need, which))
 			continue;
-		rc = run(r, ru, &b->re, &b->jre, &b->tries, &b->kept,
-		    ru->pattern + b->off, b->len, t);
+		rc = run(r, ru, &b->re, &b->jre, &b->tries, &b->uses,
+		    &b->kept, ru->pattern + b->off, b->len, t);
 		if (rc >= 0 && (best < 0 || ov[0] < *so)) {
 			best = rc;
 			*so = ov[0];

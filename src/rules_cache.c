@@ -683,20 +683,28 @@ parse(struct cur *c, const char *key, struct rules *rs)
 }
 
 /*
- * Let go of the mapped pages of p[0..n): read once, they would stay in
- * the process's memory beside the copy made of them, and a sweep reads
- * nearly all. Unchanged pages of a private file mapping come back from
- * the file if they are read again, so this frees memory, never data.
+ * Let go of the mapped pages of p[0..n) in rs's mapping: read once,
+ * they would stay in the process's memory beside the copy made of them,
+ * and a sweep reads nearly all. The kernel maps the pages it has at hand
+ * around the one a read faults in (64 KiB on Linux), so those go too.
+ * Unchanged pages of a private file mapping come back from the file if
+ * they are read again, so this frees memory, never data.
  */
+#define FAULT_AROUND	(64u << 10)
 static void
-let_go(const void *p, size_t n)
+let_go(const struct rules *rs, const void *p, size_t n)
 {
-	long page = sysconf(_SC_PAGESIZE);
+	uintptr_t base = (uintptr_t)rs->kept, end = base + rs->keptlen;
 	uintptr_t a = (uintptr_t)p, z = a + n;
 
-	if (page <= 0 || n == 0)
+	if (n == 0 || a < base || z > end)
 		return;
-	a -= a % (uintptr_t)page;
+	a -= a % FAULT_AROUND;
+	z += (FAULT_AROUND - z % FAULT_AROUND) % FAULT_AROUND;
+	if (a < base)
+		a = base;	/* page-aligned, as mmap returned it */
+	if (z > end)
+		z = end;
 	(void)madvise((void *)a, z - a, MADV_DONTNEED);
 }
 
@@ -745,24 +753,63 @@ rules_cache_read(const char *path, const char *key, struct rules *rs)
 	c.datalen = size - head;
 	rc = parse(&c, key, rs);
 	/* the header is copied out; only the data is read from here on */
-	let_go(m, head);
+	let_go(rs, m, head);
+	if (rc == 0) {
+		rs->kept_fd = fd;	/* for rules_cache_code_read */
+		return 0;
+	}
 out:
 	close(fd);
 	return rc;
 }
 
 pcre2_code *
-rules_cache_code(const struct kept_code *k)
+rules_cache_code(const struct rules *rs, struct kept_code *k)
 {
 	pcre2_code *re;
 	int ok;
 
 	if (k->len == 0)
 		return NULL;
-	ok = sum(k->bytes, k->len) == k->sum &&
-	    pcre2_serialize_decode(&re, 1, k->bytes, NULL) == 1;
-	let_go(k->bytes, k->len);
+	/* the bytes never change under the mapping: once summed is enough */
+	if (!__atomic_load_n(&k->summed, __ATOMIC_RELAXED)) {
+		if (sum(k->bytes, k->len) != k->sum) {
+			let_go(rs, k->bytes, k->len);
+			return NULL;
+		}
+		__atomic_store_n(&k->summed, 1, __ATOMIC_RELAXED);
+	}
+	ok = pcre2_serialize_decode(&re, 1, k->bytes, NULL) == 1;
+	let_go(rs, k->bytes, k->len);
 	return ok ? re : NULL;
+}
+
+pcre2_code *
+rules_cache_code_read(struct rules *rs, struct kept_code *k)
+{
+	const size_t off = (size_t)(k->bytes - (const unsigned char *)rs->kept);
+	pcre2_code *re;
+	size_t got = 0;
+	ssize_t n;
+
+	/* its first decoding sums it, from the mapping */
+	if (rs->kept_fd == -1 || !__atomic_load_n(&k->summed, __ATOMIC_RELAXED))
+		return rules_cache_code(rs, k);
+	if (rs->scratchcap < k->len) {
+		rs->scratch = xrealloc(rs->scratch, k->len);
+		rs->scratchcap = k->len;
+	}
+	while (got < k->len) {
+		n = pread(rs->kept_fd, rs->scratch + got, k->len - got,
+		    (off_t)(off + got));
+		if (n <= 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return rules_cache_code(rs, k);
+		got += (size_t)n;
+	}
+	return pcre2_serialize_decode(&re, 1, rs->scratch, NULL) == 1 ? re :
+	    NULL;
 }
 
 int

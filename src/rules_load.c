@@ -108,6 +108,7 @@ matcher_free(struct rules *r)
 	scope_free(r->scope);
 	pcre2_match_data_free(r->md);
 	pcre2_jit_stack_free(r->jit);
+	free(r->scratch);
 	pcre2_match_context_free(r->mctx);
 	textsum_free(r->sum[0]);
 	textsum_free(r->sum[1]);
@@ -131,6 +132,8 @@ rules_free(struct rules *r)
 	free(r->v);
 	if (r->kept != NULL)
 		(void)munmap(r->kept, r->keptlen);
+	if (r->kept_fd != -1)
+		(void)close(r->kept_fd);
 	for (size_t i = 0; i < r->nfiles; i++) {
 		free(r->files[i]);
 		free(r->langs[i]);
@@ -152,6 +155,7 @@ rules_free(struct rules *r)
 	(void)pthread_mutex_destroy(r->lock);
 	free(r->lock);
 	free(r->jit_bytes);
+	free(r->decoded_bytes);
 	free(r);
 }
 
@@ -1386,6 +1390,8 @@ rules_new(void)
 	rs->lock = xmalloc(sizeof *rs->lock);
 	(void)pthread_mutex_init(rs->lock, NULL);
 	rs->jit_bytes = xcalloc(1, sizeof *rs->jit_bytes);
+	rs->decoded_bytes = xcalloc(1, sizeof *rs->decoded_bytes);
+	rs->kept_fd = -1;
 	rs->pool = prefilter_pool_new();
 	rs->words = langid_new();
 	rs->prefilter = 1;
@@ -1408,6 +1414,8 @@ rules_clone(const struct rules *r, struct rules **out)
 	c->mctx = NULL;
 	c->jit = NULL;
 	c->md = NULL;
+	c->scratch = NULL;
+	c->scratchcap = 0;
 	c->sum[0] = c->sum[1] = NULL;
 	c->ready[0] = c->ready[1] = 0;
 	if ((rc = make_matcher(c)) != 0) {

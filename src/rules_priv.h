@@ -41,6 +41,7 @@ struct kept_code {
 	const unsigned char *bytes;
 	size_t		 len;
 	uint64_t	 sum;
+	int		 summed;	/* the sum was seen to hold; set atomically */
 };
 
 /* One branch of a rule's pattern as written on one line. */
@@ -55,6 +56,7 @@ struct branch {
 	pcre2_code	*jre;		/* as struct rule's, for re */
 	struct prefilter *need;
 	unsigned	 tries;		/* likewise */
+	unsigned	 uses;		/* likewise */
 	struct kept_code kept;		/* re, kept in the cache */
 };
 
@@ -113,6 +115,8 @@ struct rule {
 	char		*need_why;	/* why need is NULL (subject/body rules) */
 	/* places re was tried from, up to JIT-compiling it (rules.c), counted atomically */
 	unsigned	 tries;
+	/* matches from kept before re is kept decoded (rules.c), counted likewise */
+	unsigned	 uses;
 	/*
 	 * A pattern of it did not compile when first matched: it never
 	 * matches. Read and set under the lock, like patcheck and marked.
@@ -132,6 +136,8 @@ struct rules {
 	pthread_mutex_t	*lock;
 	/* the JIT code made for the patterns so far, in bytes, shared likewise */
 	size_t		*jit_bytes;
+	/* the patterns decoded from kept and kept so, in bytes, shared likewise */
+	size_t		*decoded_bytes;
 	struct rule	*v;
 	size_t		 n, cap;
 	char		**files;
@@ -171,6 +177,10 @@ struct rules {
 	/* loaded from the cache: its bytes, mapped, in which every rule's pattern lies */
 	void		*kept;
 	size_t		 keptlen;
+	int		 kept_fd;	/* its file, open, or -1; shared by the clones */
+	/* a pattern read from kept for one match (rules_cache_code_read); the clone's own */
+	unsigned char	*scratch;
+	size_t		 scratchcap;
 	/* the CPU time the rules may spend on one message (0: no limit) */
 	long long	 limit_ns;
 
@@ -230,7 +240,13 @@ int		 rules_cache_read(const char *path, const char *key,
 		    struct rules *rs);
 void		 rules_cache_write(const char *path, const char *key,
 		    const struct rules *rs);
-pcre2_code	*rules_cache_code(const struct kept_code *k);
+pcre2_code	*rules_cache_code(const struct rules *rs,
+		    struct kept_code *k);
+/*
+ * The same, for one match: read into rs's scratch, not through the
+ * mapping, whose pages would have to be let go again each time.
+ */
+pcre2_code	*rules_cache_code_read(struct rules *rs, struct kept_code *k);
 /*
  * Whether r's pattern text may be read: always when it was read from
  * the files; when it lies in the cache, when it still has the sum it
