@@ -291,9 +291,11 @@ fresh_keys(struct store *s)
 }
 
 /*
- * The rules, for their quote markers only: what a queued message's
- * sender wrote is shown as the rules read it. NULL (and a warning)
- * when they cannot be loaded: then only '>' quotes are cut.
+ * The rules, for their quote markers and words only: what a queued
+ * message's sender wrote is shown as the rules read it, and an assigned
+ * request is answered in the language of its words. NULL (and a
+ * warning) when they cannot be loaded: then only '>' quotes are cut,
+ * and the answer is in the language of the rule's id.
  */
 static struct rules *
 quote_rules(const struct conf *c)
@@ -498,8 +500,9 @@ put_changes(struct buf *b, const struct process_result *r)
  * A review changes no flag: the entry only records whose it was.
  */
 static int
-assign_apply(const struct conf *c, struct store *s, const struct queue_item *q,
-    const char *email, const char *operator, struct buf *said)
+assign_apply(const struct conf *c, struct store *s, const struct rules *r,
+    const struct queue_item *q, const char *email, const char *operator,
+    struct buf *said)
 {
 	struct processor *p = NULL;
 	struct process_result res = { 0 };
@@ -522,8 +525,8 @@ assign_apply(const struct conf *c, struct store *s, const struct queue_item *q,
 			buf_printf(said, ": %s, no flags to change", q->action);
 		goto out;
 	}
-	/* assigning classifies nothing: no rules needed */
-	p = processor_new(c, s, NULL);
+	/* assigning classifies nothing: the rules only tell the language */
+	p = processor_new(c, s, r);
 	if ((rc = processor_assign(p, q->raw, q->rawlen, a, q->rule, email,
 	    operator, &res)) == 0)
 		put_changes(said, &res);
@@ -561,10 +564,14 @@ decide(const struct conf *c, int64_t id, const char *email,
     const char *operator, const char *note)
 {
 	struct store *s = NULL;
+	struct rules *r = NULL;
 	struct queue_item q = { 0 };
 	struct buf said = { 0 };
 	int rc;
 
+	/* loaded before the write lock is taken, not while it is held */
+	if (email != NULL)
+		r = quote_rules(c);
 	if ((rc = open_store(c, &s)) != 0 || (rc = store_begin(s)) != 0 ||
 	    (rc = entry_get(s, id, &q)) != 0)
 		goto out;
@@ -575,7 +582,7 @@ decide(const struct conf *c, int64_t id, const char *email,
 		goto out;
 	}
 	if (email != NULL &&
-	    (rc = assign_apply(c, s, &q, email, operator, &said)) != 0)
+	    (rc = assign_apply(c, s, r, &q, email, operator, &said)) != 0)
 		goto out;
 	if (email == NULL && note != NULL && strcmp(note, ERASED) == 0 &&
 	    (rc = forget(s, &q)) != 0)
@@ -602,6 +609,7 @@ out:
 	buf_free(&said);
 	queue_item_clear(&q);
 	store_free(s);
+	rules_free(r);
 	return rc;
 }
 

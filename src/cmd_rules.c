@@ -75,6 +75,14 @@ print_block(const char *title, const char *text)
 	}
 }
 
+/* Whether the winner h is answered in another language than its file's. */
+static int
+answered_otherwise(const struct rule_hit *h)
+{
+	return h->lang != NULL && h->reply_lang != NULL &&
+	    strcmp(h->lang, h->reply_lang) != 0;
+}
+
 static int
 explain(const struct conf *c, const char *path)
 {
@@ -118,8 +126,11 @@ explain(const struct conf *c, const char *path)
 	    "read from the files");
 	printf("rules tried:\n");
 	if (rules_classify(r, m, &hit, trace, NULL))
-		printf("winner: %s (%s)%s%s\n", hit.id, action_name(hit.action),
-		    hit.lang ? " lang " : "", hit.lang ? hit.lang : "");
+		printf("winner: %s (%s)%s%s%s%s\n", hit.id,
+		    action_name(hit.action), hit.lang ? " lang " : "",
+		    hit.lang ? hit.lang : "", answered_otherwise(&hit) ?
+		    ", answered in " : "", answered_otherwise(&hit) ?
+		    hit.reply_lang : "");
 	else
 		printf("winner: none: not a request\n");
 

@@ -239,7 +239,7 @@ classify(const struct message_limits *limits, const struct rules *rules,
 	}
 	res->action = hit->action;
 	res->rule = xstrdup(hit->id);
-	res->lang = xstrdup(hit->lang);
+	res->lang = xstrdup(hit->reply_lang);
 	return hit->action != ACTION_IGNORE;
 }
 
@@ -417,7 +417,6 @@ processor_assign(struct processor *p, const char *raw, size_t len,
 	res->outcome = OUTCOME_ERROR;
 	res->action = action;
 	res->rule = xstrdup(rule);
-	res->lang = xstrdup(rules_lang(p->rules, rule));
 	if (action_flags(action) == 0) {
 		mo_warn("%s: the request has no flags to apply",
 		    action_name(action) ? action_name(action) : "none");
@@ -432,6 +431,7 @@ processor_assign(struct processor *p, const char *raw, size_t len,
 	}
 	m = message_parse(raw, len, &p->limits);
 	res->message_id = xstrdup(message_id(m));
+	res->lang = xstrdup(rules_reply_lang(p->rules, m, rule));
 	res->profile = xstrdup(prof.email);
 	why.message_id = res->message_id;
 	why.rule = rule;

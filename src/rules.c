@@ -514,6 +514,45 @@ readers(const struct rules *r, const struct text *subject,
 	return *written | r->always;
 }
 
+/* rules_reply_lang's choice for a text of these counts, read by a rule of lang. */
+static const char *
+reply_lang(const struct rules *r, const unsigned counts[LANGID_MAX],
+    const char *lang)
+{
+	unsigned top = 0;
+	int own = -1, best = -1, tie = 0;
+
+	for (int i = 0; i < r->nlang; i++) {
+		if (lang != NULL && strcmp(r->lang[i], lang) == 0)
+			own = i;
+		if (counts[i] > top) {
+			top = counts[i];
+			best = i;
+			tie = 0;
+		} else if (top > 0 && counts[i] == top)
+			tie = 1;
+	}
+	if (own < 0 || counts[own] > 0 || best < 0 || tie)
+		return lang;
+	return r->lang[best];
+}
+
+const char *
+rules_reply_lang(const struct rules *r, const struct message *m,
+    const char *id)
+{
+	struct text subject, body;
+	unsigned counts[LANGID_MAX];
+	unsigned long written;
+
+	if (r == NULL || m == NULL)
+		return NULL;
+	subject = capped(message_subject(m));
+	body = capped(message_body(m));
+	(void)readers(r, &subject, &body, counts, &written);
+	return reply_lang(r, counts, rules_lang(r, id));
+}
+
 void
 rules_languages(const struct rules *r, const struct message *m,
     struct buf *out)
@@ -586,8 +625,7 @@ rules_classify(const struct rules *r, const struct message *m,
 	const unsigned long on = readers(r, &subject, &body, counts, &written);
 
 	/* an opt-in that is no wish of the writer's, kept in case nothing else matches */
-	struct rule_hit refused = { NULL, ACTION_IGNORE, NULL, NULL, 0, NULL,
-	    NULL, 0, 0 };
+	struct rule_hit refused = { .action = ACTION_IGNORE };
 
 	rw->ready[0] = rw->ready[1] = 0;
 	rw->sum_s[0] = subject.s;
@@ -600,8 +638,8 @@ rules_classify(const struct rules *r, const struct message *m,
 	pcre2_set_callout(rw->mctx, keep_time, rw);
 	for (size_t i = 0; i < r->n; i++) {
 		struct rule *ru = &r->v[i];
-		struct rule_hit h = { ru->id, ru->action, NULL, ru->file,
-		    ru->line, ru->lang, NULL, 0, 0 };
+		struct rule_hit h = { .id = ru->id, .action = ru->action,
+		    .file = ru->file, .line = ru->line, .lang = ru->lang };
 		const char *error = NULL;
 		int negated = 0;
 
@@ -674,6 +712,7 @@ rules_classify(const struct rules *r, const struct message *m,
 		if (trace && !(negated && h.where == NULL))
 			trace(arg, &h, h.where != NULL, h.where ? NULL : error);
 		if (h.where) {
+			h.reply_lang = reply_lang(r, counts, h.lang);
 			*hit = h;
 			return 1;
 		}
@@ -683,8 +722,8 @@ rules_classify(const struct rules *r, const struct message *m,
 		 * What was not read to the end may hold a request: a person
 		 * reads it. Nothing of the rule being tried is kept.
 		 */
-		const struct rule_hit late = { RULES_TIME_LIMIT_ID,
-		    ACTION_REVIEW, NULL, NULL, 0, NULL, NULL, 0, 0 };
+		const struct rule_hit late = { .id = RULES_TIME_LIMIT_ID,
+		    .action = ACTION_REVIEW };
 
 		*hit = late;
 		if (trace)

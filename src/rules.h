@@ -71,6 +71,8 @@ struct rule_hit {
 	const char	*file;	/* base name of the rule file */
 	int		 line;
 	const char	*lang;	/* the file's `lang` code, NULL when it has none */
+	/* the language the writer is answered in (rules_reply_lang), as lang */
+	const char	*reply_lang;
 	/* On a match: what it matched, in the message's text (lives as long as the message). */
 	const char	*text;
 	size_t		 textlen;
@@ -166,6 +168,17 @@ void		 rules_show(const struct rules *r, FILE *fp);
 
 /* The lang of the file that holds rule id; NULL when it has none or there is no such rule. */
 const char	*rules_lang(const struct rules *r, const char *id);
+/*
+ * The language a request of m read by rule id is answered in: the
+ * lang of id's file, unless the text has none of that language's
+ * common words (`words`) and more of one other language's than of any
+ * third: a text too short to be plainly in any language is read by
+ * every file, and the first file to read it is no sign of the writer's
+ * language ("stop emailing me" read by a German rule is answered in
+ * English). NULL as rules_lang.
+ */
+const char	*rules_reply_lang(const struct rules *r, const struct message *m,
+		    const char *id);
 
 /*
  * Call fn for each subject or body rule that the prefilter cannot
