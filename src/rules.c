@@ -537,19 +537,27 @@ reply_lang(const struct rules *r, const unsigned counts[LANGID_MAX],
 	return r->lang[best];
 }
 
+/* readers for m's subject and body, as rules_classify reads them. */
+static unsigned long
+message_readers(const struct rules *r, const struct message *m,
+    unsigned counts[LANGID_MAX])
+{
+	const struct text subject = capped(message_subject(m));
+	const struct text body = capped(message_body(m));
+	unsigned long written;
+
+	return readers(r, &subject, &body, counts, &written);
+}
+
 const char *
 rules_reply_lang(const struct rules *r, const struct message *m,
     const char *id)
 {
-	struct text subject, body;
 	unsigned counts[LANGID_MAX];
-	unsigned long written;
 
 	if (r == NULL || m == NULL)
 		return NULL;
-	subject = capped(message_subject(m));
-	body = capped(message_body(m));
-	(void)readers(r, &subject, &body, counts, &written);
+	(void)message_readers(r, m, counts);
 	return reply_lang(r, counts, rules_lang(r, id));
 }
 
@@ -557,11 +565,8 @@ void
 rules_languages(const struct rules *r, const struct message *m,
     struct buf *out)
 {
-	const struct text subject = capped(message_subject(m));
-	const struct text body = capped(message_body(m));
 	unsigned counts[LANGID_MAX];
-	unsigned long written;
-	unsigned long on = readers(r, &subject, &body, counts, &written);
+	const unsigned long on = message_readers(r, m, counts);
 
 	for (int i = 0; i < r->nlang; i++)
 		buf_printf(out, "%s%s %u%s", i ? ", " : "", r->lang[i],

@@ -772,14 +772,11 @@ rules_cache_code(const struct rules *rs, struct kept_code *k)
 	if (k->len == 0)
 		return NULL;
 	/* the bytes never change under the mapping: once summed is enough */
-	if (!__atomic_load_n(&k->summed, __ATOMIC_RELAXED)) {
-		if (sum(k->bytes, k->len) != k->sum) {
-			let_go(rs, k->bytes, k->len);
-			return NULL;
-		}
+	ok = __atomic_load_n(&k->summed, __ATOMIC_RELAXED) ||
+	    sum(k->bytes, k->len) == k->sum;
+	if (ok)
 		__atomic_store_n(&k->summed, 1, __ATOMIC_RELAXED);
-	}
-	ok = pcre2_serialize_decode(&re, 1, k->bytes, NULL) == 1;
+	ok = ok && pcre2_serialize_decode(&re, 1, k->bytes, NULL) == 1;
 	let_go(rs, k->bytes, k->len);
 	return ok ? re : NULL;
 }
