@@ -24,15 +24,15 @@ regex_compile(const char *src, uint32_t opts, char *why, size_t whylen)
 }
 
 int
-regex_match(const pcre2_code *re, const char *s, size_t n, uint32_t opts,
-    pcre2_match_data *md, pcre2_match_context *mctx, int jitted)
+regex_match(const pcre2_code *re, const char *s, size_t n, size_t start,
+    uint32_t opts, pcre2_match_data *md, pcre2_match_context *mctx, int jitted)
 {
-	int rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, opts, md, mctx);
+	int rc = pcre2_match(re, (PCRE2_SPTR)s, n, start, opts, md, mctx);
 
 	/* a callout's refusal is the caller's answer, not the JIT's limit */
 	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH && rc != PCRE2_ERROR_CALLOUT &&
 	    jitted)
-		rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, opts | PCRE2_NO_JIT,
+		rc = pcre2_match(re, (PCRE2_SPTR)s, n, start, opts | PCRE2_NO_JIT,
 		    md, mctx);
 	return rc;
 }

@@ -17,7 +17,8 @@ pcre2_code *regex_compile(const char *src, uint32_t opts, char *why,
 	    size_t whylen);
 
 /*
- * pcre2_match of re on s[0..n) from its start, with the match options
+ * pcre2_match of re on s[0..n) from start (what is before it is read
+ * only by lookbehinds and \b), with the match options
  * opts (PCRE2_NOTEOL, say), md and mctx;
  * jitted says re may have been JIT-compiled. The JIT's stack and match
  * limit are not the interpreter's: a JIT match that fails for them is
@@ -27,7 +28,7 @@ pcre2_code *regex_compile(const char *src, uint32_t opts, char *why,
  * (PCRE2_ERROR_CALLOUT) is not. Returns pcre2_match's code.
  */
 int	 regex_match(const pcre2_code *re, const char *s, size_t n,
-	    uint32_t opts, pcre2_match_data *md, pcre2_match_context *mctx,
+	    size_t start, uint32_t opts, pcre2_match_data *md, pcre2_match_context *mctx,
 	    int jitted);
 
 #endif

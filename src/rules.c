@@ -33,6 +33,8 @@ struct text {
 	const char	*s;
 	size_t		 len;
 	int		 cut;	/* shorter than the field: its end is no end of line */
+	/* where a match may start: what is before is read only by lookbehinds */
+	size_t		 from;
 };
 
 size_t
@@ -133,7 +135,7 @@ shortened(struct text t, size_t cap)
 static struct text
 capped(const char *s)
 {
-	struct text t = { s, s ? strnlen(s, FIELD_CAP + 1) : 0, 0 };
+	struct text t = { s, s ? strnlen(s, FIELD_CAP + 1) : 0, 0, 0 };
 
 	return shortened(t, FIELD_CAP);
 }
@@ -315,8 +317,8 @@ run(const struct rules *r, struct rule *ru, pcre2_code **re, pcre2_code **jre,
 	/* a damaged record decodes to nothing: compiled says so */
 	if (decode_once(r, re, kept, uses) &&
 	    (c = rules_cache_code_read((struct rules *)r, kept)) != NULL) {
-		rc = regex_match(c, t->s, t->len, t->cut ? PCRE2_NOTEOL : 0,
-		    r->md, r->mctx, 0);
+		rc = regex_match(c, t->s, t->len, t->from,
+		    t->cut ? PCRE2_NOTEOL : 0, r->md, r->mctx, 0);
 		pcre2_code_free(c);
 		return rc;
 	}
@@ -325,8 +327,8 @@ run(const struct rules *r, struct rule *ru, pcre2_code **re, pcre2_code **jre,
 	c = code_of(re);
 	use = jitted(r, c, jre, tries);
 	from = r->ticks;
-	rc = regex_match(use, t->s, t->len, t->cut ? PCRE2_NOTEOL : 0, r->md,
-	    r->mctx, use != c);
+	rc = regex_match(use, t->s, t->len, t->from,
+	    t->cut ? PCRE2_NOTEOL : 0, r->md, r->mctx, use != c);
 	/* counted until the JIT's copy is made, or known never to be */
 	if (r->ticks != from && !r->nojit && code_of(jre) == NULL)
 		(void)__atomic_add_fetch(tries, r->ticks - from,
@@ -406,7 +408,7 @@ match(const struct rules *r, struct rule *ru, int which,
 			best = rc;
 			*so = ov[0];
 			*eo = ov[1];
-			if (*so == 0)
+			if (*so == t->from)
 				break;	/* no later branch starts before */
 		} else if (rc < 0 && rc != PCRE2_ERROR_NOMATCH && best < 0)
 			best = rc;
@@ -485,8 +487,8 @@ which_branch(const struct rules *r, struct rule *ru, const struct text *t)
 	/* the rule matched in time: telling its branch is for the trace, untimed */
 	pcre2_set_callout(r->mctx, NULL, NULL);
 	rc = marked == NULL ? -1 : pcre2_match(marked,
-	    (PCRE2_SPTR)t->s, t->len, 0, t->cut ? PCRE2_NOTEOL : 0, r->md,
-	    r->mctx);
+	    (PCRE2_SPTR)t->s, t->len, t->from, t->cut ? PCRE2_NOTEOL : 0,
+	    r->md, r->mctx);
 	pcre2_set_callout(r->mctx, keep_time, (void *)r);
 	if (rc < 0 || (mark = pcre2_get_mark(r->md)) == NULL)
 		return 0;
@@ -613,30 +615,151 @@ rules_set_time_limit(struct rules *r, unsigned ms)
 	r->limit_ns = (long long)ms * 1000000;
 }
 
+/*
+ * Where t is read on after the match so..eo: its end, or past the
+ * character it starts with when it is empty; 0 at the end of t.
+ */
+static size_t
+past(const struct text *t, size_t so, size_t eo)
+{
+	size_t at = eo > so ? eo : so + 1;
+
+	while (at < t->len && ((unsigned char)t->s[at] & 0xc0) == 0x80)
+		at++;
+	return at < t->len ? at : 0;
+}
+
+/* What rules_classify reads of one message, looked up once. */
+struct reading {
+	const struct message *m;
+	struct text	 subject, body;
+	int		 inherited;	/* an answered or forwarded subject */
+	unsigned long	 on;		/* the languages whose requests are read */
+	unsigned long	 written;	/* the languages the text may be written in */
+};
+
+/* Whether ru reads a message of rd's languages at all. */
+static int
+reads(const struct rule *ru, const struct reading *rd)
+{
+	/*
+	 * A guard (ignore) reads any text: it only leaves a message to the
+	 * people at sales@, and guards of every language know the English
+	 * footers of bulk mail. Requests of a language the text is plainly
+	 * not in are not read, nor any rule of an own-language-only part
+	 * in another's text.
+	 */
+	if (ru->langno >= 0 && ru->action != ACTION_IGNORE &&
+	    !(rd->on & 1ul << ru->langno))
+		return 0;
+	if (ru->own && ru->langno >= 0 && !(rd->written & 1ul << ru->langno))
+		return 0;
+	return 1;
+}
+
+/*
+ * Match field f of rule ru in rd's message, from byte from of it: *t is
+ * set to the text read and *so, *eo to the match. Returns pcre2_match's
+ * code (0 is a match whose groups did not fit: still a match), and
+ * PCRE2_ERROR_NOMATCH when the field is not read (absent, an inherited
+ * subject, or what the prefilter rules out).
+ */
+static int
+field_match(const struct rules *r, struct rule *ru, const struct field *f,
+    const struct reading *rd, size_t from, struct text *t, PCRE2_SIZE *so,
+    PCRE2_SIZE *eo)
+{
+	switch (f->kind) {
+	case FIELD_SUBJECT:
+		*t = rd->subject;
+		/* an answered or forwarded subject is no request of the writer's */
+		if ((rd->inherited && ru->action != ACTION_IGNORE) ||
+		    !rule_may_match(r, ru, 0))
+			return PCRE2_ERROR_NOMATCH;
+		break;
+	case FIELD_BODY:
+		*t = ru->action == ACTION_IGNORE ? rd->body :
+		    shortened(rd->body, REQUEST_CAP);
+		if (!rule_may_match(r, ru, 1))
+			return PCRE2_ERROR_NOMATCH;
+		break;
+	default:
+		*t = capped(message_header(rd->m, f->header));
+		break;
+	}
+	if (t->s == NULL || from > t->len)
+		return PCRE2_ERROR_NOMATCH;	/* absent header: no match */
+	t->from = from;
+	/* a split rule's branches ask the prefilter each (match) */
+	return match(r, ru, f->kind == FIELD_HEADER ? -1 :
+	    f->kind == FIELD_BODY, t, so, eo);
+}
+
+/*
+ * Whether the opt-in h, read by rule from, comes with a wish to stop
+ * something it does not touch ("please sign me up for the newsletter
+ * again, but no more paper catalogues"): a rule after it that stops a
+ * channel of none of h's flags, at other words than h's, and not in a
+ * quotation the writer cites. Then *stop is that rule's hit. Only the
+ * rules after it are asked: those before did not match at all.
+ */
+static int
+opposed(const struct rules *r, size_t from, const struct reading *rd,
+    const struct rule_hit *h, struct rule_hit *stop)
+{
+	const unsigned flags = action_flags(h->action);
+
+	for (size_t i = from + 1; i < r->n; i++) {
+		struct rule *ru = &r->v[i];
+
+		if (action_flags(ru->action) == 0 ||
+		    action_is_optin(ru->action) ||
+		    (action_flags(ru->action) & flags) != 0 || !reads(ru, rd))
+			continue;
+		for (size_t j = 0; j < ru->nfields; j++) {
+			const struct field *f = &ru->fields[j];
+			PCRE2_SIZE so = 0, eo = 0;
+			struct text t;
+
+			if (f->kind == FIELD_HEADER ||
+			    field_match(r, ru, f, rd, 0, &t, &so, &eo) < 0 ||
+			    so > eo || eo > t.len)
+				continue;
+			if (scope_quoted(t.s, so) || (h->text != NULL &&
+			    strcmp(h->where, f->where) == 0 &&
+			    t.s + so < h->text + h->textlen && h->text < t.s + eo))
+				continue;
+			*stop = (struct rule_hit){ .id = ru->id,
+			    .action = ru->action, .where = f->where,
+			    .file = ru->file, .line = ru->line, .lang = ru->lang,
+			    .text = t.s + so, .textlen = eo - so };
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int
 rules_classify(const struct rules *r, const struct message *m,
     struct rule_hit *hit, rules_trace_fn trace, void *arg)
 {
 	/* Subject and body are read by most rules: look them up once. */
-	const struct text subject = capped(message_subject(m));
-	const struct text body = capped(message_body(m));
-	/* an answered or forwarded subject is no request of the writer's */
-	const int inherited = message_subject_inherited(m);
+	struct reading rd = { .m = m, .subject = capped(message_subject(m)),
+	    .body = capped(message_body(m)),
+	    .inherited = message_subject_inherited(m) };
 	struct rules *rw = (struct rules *)r;	/* the match state only */
 	PCRE2_UCHAR errbuf[256];
 	unsigned counts[LANGID_MAX];
-	unsigned long written;
-	/* requests of a language the text is plainly not in are not read */
-	const unsigned long on = readers(r, &subject, &body, counts, &written);
 
 	/* an opt-in that is no wish of the writer's, kept in case nothing else matches */
 	struct rule_hit refused = { .action = ACTION_IGNORE };
 
+	rd.on = readers(r, &rd.subject, &rd.body, counts, &rd.written);
 	rw->ready[0] = rw->ready[1] = 0;
-	rw->sum_s[0] = subject.s;
-	rw->sum_len[0] = subject.len;
-	rw->sum_s[1] = body.s;
-	rw->sum_len[1] = body.len;
+	rw->sum_s[0] = rd.subject.s;
+	rw->sum_len[0] = rd.subject.len;
+	rw->sum_s[1] = rd.body.s;
+	rw->sum_len[1] = rd.body.len;
 	rw->over = 0;
 	rw->ticks = 0;
 	rw->deadline_ns = r->limit_ns ? cpu_ns() + r->limit_ns : 0;
@@ -645,65 +768,40 @@ rules_classify(const struct rules *r, const struct message *m,
 		struct rule *ru = &r->v[i];
 		struct rule_hit h = { .id = ru->id, .action = ru->action,
 		    .file = ru->file, .line = ru->line, .lang = ru->lang };
+		struct rule_hit stop;
 		const char *error = NULL;
 		int negated = 0;
 
-		/*
-		 * A guard (ignore) reads any text: it only leaves a message
-		 * to the people at sales@, and guards of every language
-		 * know the English footers of bulk mail.
-		 */
-		if (ru->langno >= 0 && ru->action != ACTION_IGNORE &&
-		    !(on & 1ul << ru->langno))
+		if (!reads(ru, &rd))
 			continue;
-		/* nor any rule of an own-language-only part in another's text */
-		if (ru->own && ru->langno >= 0 && !(written & 1ul << ru->langno))
-			continue;
-
 		for (size_t j = 0; j < ru->nfields && h.where == NULL; j++) {
 			const struct field *f = &ru->fields[j];
 			struct text t;
 			PCRE2_SIZE so = 0, eo = 0;
+			size_t from = 0;
 			int rc;
 
-			switch (f->kind) {
-			case FIELD_SUBJECT:
-				t = subject;
-				if ((inherited && ru->action != ACTION_IGNORE) ||
-				    !rule_may_match(r, ru, 0))
-					continue;
-				break;
-			case FIELD_BODY:
-				t = ru->action == ACTION_IGNORE ? body :
-				    shortened(body, REQUEST_CAP);
-				if (!rule_may_match(r, ru, 1))
-					continue;
-				break;
-			default:
-				t = capped(message_header(m, f->header));
-				break;
-			}
-			if (t.s == NULL)
-				continue;	/* absent header: no match */
-			/* a split rule's branches ask the prefilter each (match) */
-			rc = match(r, ru, f->kind == FIELD_HEADER ? -1 :
-			    f->kind == FIELD_BODY, &t, &so, &eo);
-			/* 0 is a match whose groups did not fit: still a match. */
-			if (rc >= 0) {
+			/* a refused opt-in: the writer's own wish may come after it */
+			while ((rc = field_match(r, ru, f, &rd, from, &t, &so,
+			    &eo)) >= 0) {
 				h.where = f->where;
+				h.text = NULL;
 				if (so <= eo && eo <= t.len) {
 					h.text = t.s + so;
 					h.textlen = eo - so;
 				}
 				if (trace)
 					h.branch_line = which_branch(r, ru, &t);
-				if (action_is_optin(ru->action) && h.text &&
-				    refuses(r, &t, eo, written, &h, &refused,
-				    trace, arg)) {
-					negated = 1;
-					h.where = NULL;	/* try its other fields */
-				}
-			} else if (rc != PCRE2_ERROR_NOMATCH) {
+				if (!action_is_optin(ru->action) || h.text == NULL ||
+				    !refuses(r, &t, eo, rd.written, &h, &refused,
+				    trace, arg))
+					break;
+				negated = 1;
+				h.where = NULL;
+				if ((from = past(&t, so, eo)) == 0)
+					break;	/* read to the end: its other fields */
+			}
+			if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) {
 				pcre2_get_error_message(rc, errbuf, sizeof errbuf);
 				error = (const char *)errbuf;
 			}
@@ -716,11 +814,24 @@ rules_classify(const struct rules *r, const struct message *m,
 			h.action = ACTION_REVIEW;
 		if (trace && !(negated && h.where == NULL))
 			trace(arg, &h, h.where != NULL, h.where ? NULL : error);
-		if (h.where) {
-			h.reply_lang = reply_lang(r, counts, h.lang);
-			*hit = h;
-			return 1;
+		if (h.where == NULL)
+			continue;
+		/* an opt-in beside a stop of something else: a person sorts it out */
+		if (action_is_optin(h.action) && !opposed(r, i, &rd, &h, &stop)) {
+			if (r->over)
+				break;	/* not read to the end: a person reads it */
+		} else if (action_is_optin(h.action)) {
+			if (trace)
+				trace(arg, &stop, 1, NULL);
+			h.id = RULES_MIXED_ID;
+			h.action = ACTION_REVIEW;
+			h.branch_line = 0;
+			if (trace)
+				trace(arg, &h, 1, NULL);
 		}
+		h.reply_lang = reply_lang(r, counts, h.lang);
+		*hit = h;
+		return 1;
 	}
 	if (r->over) {
 		/*

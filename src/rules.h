@@ -101,7 +101,9 @@ typedef void (*rules_trace_fn)(void *arg, const struct rule_hit *rule,
  * language the text may be written in (scope.h), is no match: one
  * whose clause holds a negation ("please do not sign me up again"), or
  * whose sentence reports another's question or offer ("you asked
- * whether I'd like to opt back in"). The rules after it are tried, and
+ * whether I'd like to opt back in"). The rule reads on after it, as
+ * the writer's own wish may follow ("..., yes, sign me up again"); then
+ * the rules after it are tried, and
  * when none matches, *hit is RULES_REFUSAL_ID or RULES_REPORTED_ID,
  * action ignore, with the opt-in rule's file, line and field, its text
  * the clause or sentence read; 1 is returned. trace sees the opt-in
@@ -110,9 +112,19 @@ typedef void (*rules_trace_fn)(void *arg, const struct rule_hit *rule,
  * An opt-in that stands, read by a rule below a confirm-optins line of
  * its file, is *hit with action review: a person confirms what the
  * rule's id says it read.
+ *
+ * An opt-in that stands beside a wish to stop something it does not
+ * touch ("the newsletter again, please, but no more catalogues"): a
+ * later opt-out rule whose flags are none of the opt-in's matches other
+ * words, not in a quotation. Then *hit is RULES_MIXED_ID, action
+ * review, with the opt-in rule's file, line, field and text, so that a
+ * person sets both; trace sees the opt-in, the opt-out, then the
+ * mixed hit. When the time runs out before that is known, *hit is
+ * RULES_TIME_LIMIT_ID.
  */
 #define RULES_REFUSAL_ID	"refusal"
 #define RULES_REPORTED_ID	"reported"
+#define RULES_MIXED_ID		"mixed"
 int		 rules_classify(const struct rules *r, const struct message *m,
 		    struct rule_hit *hit, rules_trace_fn trace, void *arg);
 

@@ -264,3 +264,44 @@ scope_refused(struct scope *sc, const char *s, size_t eo,
 	}
 	return 0;
 }
+
+/*
+ * Quotation marks: the ASCII double quote, and “ ” „ « » in UTF-8. Each
+ * opens or closes, whichever it is for the text before it: German opens
+ * with „ and closes with “, English opens with “.
+ */
+static size_t
+quote_mark(const unsigned char *p, size_t n)
+{
+	if (n >= 1 && p[0] == '"')
+		return 1;
+	if (n >= 3 && p[0] == 0xe2 && p[1] == 0x80 &&
+	    (p[2] == 0x9c || p[2] == 0x9d || p[2] == 0x9e))
+		return 3;
+	if (n >= 2 && p[0] == 0xc2 && (p[1] == 0xab || p[1] == 0xbb))
+		return 2;
+	return 0;
+}
+
+int
+scope_quoted(const char *s, size_t at)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = at > SCOPE_REACH ? at - SCOPE_REACH : 0, k;
+	int open = 0;
+
+	/* from the paragraph's start: a blank line closes every quotation */
+	for (k = at; k > i; k--)
+		if (k >= 2 && u[k - 1] == '\n' && u[k - 2] == '\n') {
+			i = k;
+			break;
+		}
+	while (i < at) {
+		if ((k = quote_mark(u + i, at - i)) > 0) {
+			open = !open;
+			i += k;
+		} else
+			i++;
+	}
+	return open;
+}

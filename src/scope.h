@@ -66,4 +66,12 @@ int		 scope_check(const char *alt, char *why, size_t whylen);
 int		 scope_refused(struct scope *sc, const char *s, size_t eo,
 		    unsigned long langs, size_t *cs);
 
+/*
+ * Whether s[at] is inside a quotation opened before it in its
+ * paragraph (at most SCOPE_REACH bytes back): the words of a form or a
+ * mail the writer cites, not the writer's own (I ticked the box "no
+ * offers from third parties", please untick it).
+ */
+int		 scope_quoted(const char *s, size_t at);
+
 #endif

@@ -145,7 +145,7 @@ match(const struct strip *st, const pcre2_code *re, const char *s, size_t n)
 	if (n > MATCH_MAX)
 		n = MATCH_MAX;
 	/* a marker is one in the first text as in the thousandth */
-	return re != NULL && regex_match(re, s, n, 0, st->md, st->mctx,
+	return re != NULL && regex_match(re, s, n, 0, 0, st->md, st->mctx,
 	    st->jit && st->texts >= JIT_AFTER) >= 0;
 }
 

@@ -77,6 +77,10 @@ like "$(cat "$T/explain")" 'matched "Sie fragen, ob ich mich wieder anmelden"' \
 mkproven "$M" "Newsletter" "Sie fragen, ob alles gut ankam. Ja, und bitte melden Sie mich wieder an."
 is "$(winner "$R" "$M")" "de-optin-again (optin-email) lang de" \
     "a question reported in another sentence leaves the wish as it is"
+mkproven "$M" "Newsletter" "Sie fragen, ob ich mich wieder anmelden will. Ja, bitte melden Sie mich wieder an."
+is "$(winner "$R" "$M")" "de-optin-again (optin-email) lang de" \
+    "after a refused match the rule reads on: the writer's own wish that follows counts"
+like "$(cat "$T/explain")" 'matched "wieder an"' "explain shows the match read on"
 mkproven "$M" "Newsletter" "In Ihrem Brief vom 4. März fragen Sie, ob ich mich wieder anmelden möchte"
 is "$(winner "$R" "$M")" "reported (ignore) lang de" \
     "the full stop of an ordinal ends no sentence"
