@@ -585,7 +585,7 @@ rules_languages(const struct rules *r, const struct message *m,
  * sentence) and traced after the opt-in it stops.
  */
 static int
-refuses(const struct rules *r, const struct text *t, size_t eo,
+refuses(const struct rules *r, const struct text *t, size_t so, size_t eo,
     unsigned long langs, const struct rule_hit *h, struct rule_hit *refused,
     rules_trace_fn trace, void *arg)
 {
@@ -593,10 +593,15 @@ refuses(const struct rules *r, const struct text *t, size_t eo,
 	size_t cs;
 	int kind;
 
-	if ((kind = scope_refused(r->scope, t->s, eo, langs, &cs)) == 0)
+	if (action_is_optin(h->action))
+		kind = scope_refused(r->scope, t->s, eo, langs, &cs);
+	else
+		kind = scope_told(r->scope, t->s, so, eo, langs, &cs);
+	if (kind == 0)
 		return 0;
-	no.id = kind == SCOPE_ASKED ? RULES_REPORTED_ID : RULES_REFUSAL_ID;
-	no.action = ACTION_IGNORE;
+	no.id = kind == SCOPE_ASKED ? RULES_REPORTED_ID :
+	    kind == SCOPE_TOLD ? RULES_TOLD_ID : RULES_REFUSAL_ID;
+	no.action = kind == SCOPE_TOLD ? ACTION_REVIEW : ACTION_IGNORE;
 	no.text = t->s + cs;
 	no.textlen = eo - cs;
 	no.branch_line = 0;
@@ -792,9 +797,9 @@ rules_classify(const struct rules *r, const struct message *m,
 				}
 				if (trace)
 					h.branch_line = which_branch(r, ru, &t);
-				if (!action_is_optin(ru->action) || h.text == NULL ||
-				    !refuses(r, &t, eo, rd.written, &h, &refused,
-				    trace, arg))
+				if (action_flags(ru->action) == 0 ||
+				    h.text == NULL || !refuses(r, &t, so, eo,
+				    rd.written, &h, &refused, trace, arg))
 					break;
 				negated = 1;
 				h.where = NULL;

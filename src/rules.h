@@ -109,6 +109,12 @@ typedef void (*rules_trace_fn)(void *arg, const struct rule_hit *rule,
  * the clause or sentence read; 1 is returned. trace sees the opt-in
  * match, then the refusal.
  *
+ * A request told as the writer's own past (scope_told: "I had asked you
+ * not to pass my details on"; an opt-in, scope_refused: "when I signed
+ * up I agreed that ...") is no match either: the rule reads on, then
+ * the rules after it; when none matches, *hit is RULES_TOLD_ID, action
+ * review, as a refusal's.
+ *
  * An opt-in that stands, read by a rule below a confirm-optins line of
  * its file, is *hit with action review: a person confirms what the
  * rule's id says it read.
@@ -125,6 +131,7 @@ typedef void (*rules_trace_fn)(void *arg, const struct rule_hit *rule,
 #define RULES_REFUSAL_ID	"refusal"
 #define RULES_REPORTED_ID	"reported"
 #define RULES_MIXED_ID		"mixed"
+#define RULES_TOLD_ID		"told"
 int		 rules_classify(const struct rules *r, const struct message *m,
 		    struct rule_hit *hit, rules_trace_fn trace, void *arg);
 

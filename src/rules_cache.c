@@ -27,7 +27,7 @@
  * unchanged files are not read at all. The content identity and the
  * record that the files compile whole are kept in it too.
  */
-#define CACHE_MAGIC	"mailopt rules cache 7\n"
+#define CACHE_MAGIC	"mailopt rules cache 8\n"
 #define CACHE_MAX	(64u << 20)
 /*
  * A file changed within this many seconds of being read may change

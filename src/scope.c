@@ -23,6 +23,7 @@ const char *const scope_keyword[SCOPE_WORDS] = {
 	[SCOPE_NEGATION] = "negation",
 	[SCOPE_CONJUNCTION] = "conjunction",
 	[SCOPE_REPORTED] = "reported",
+	[SCOPE_TOLD] = "told",
 };
 
 /*
@@ -261,6 +262,38 @@ scope_refused(struct scope *sc, const char *s, size_t eo,
 	if (words_in(sc, SCOPE_REPORTED, langs, s, sentence, e)) {
 		*cs = sentence;
 		return SCOPE_ASKED;
+	}
+	if (words_in(sc, SCOPE_TOLD, langs, s, clause, e)) {
+		*cs = clause;
+		return SCOPE_TOLD;
+	}
+	return 0;
+}
+
+int
+scope_told(struct scope *sc, const char *s, size_t so, size_t eo,
+    unsigned long langs, size_t *cs)
+{
+	size_t lo = so > SCOPE_REACH ? so - SCOPE_REACH : 0, e = eo, clause;
+
+	if (ready(sc) == -1 || eo < so)
+		return 0;
+	while (e > so && is_trailing((unsigned char)s[e - 1]))
+		e--;
+	while (lo < so && ((unsigned char)s[lo] & 0xc0) == 0x80)
+		lo++;
+	clause = lo;
+	if (last_end(sc, sc->sentence, s, lo, so, &clause) == -1)
+		return 0;
+	/*
+	 * A match across the end of a sentence is a rule that reads the
+	 * story and the wish after it: only its last sentence is the wish's
+	 */
+	if (last_end(sc, sc->sentence, s, so, e, &clause) == -1)
+		return 0;
+	if (words_in(sc, SCOPE_TOLD, langs, s, clause, eo)) {
+		*cs = clause;
+		return SCOPE_TOLD;
 	}
 	return 0;
 }

@@ -1,4 +1,4 @@
-/* scope.h — whether the words of an opt-in are the writer's wish: not under a negation ("please do not sign me up again"), nor what someone else asked ("you asked whether I'd like to opt back in"). */
+/* scope.h — whether the words of a request are the writer's wish: not under a negation ("please do not sign me up again"), nor what someone else asked ("you asked whether I'd like to opt back in"), nor the writer's own past ("I had asked you to stop"). */
 #ifndef MAILOPT_SCOPE_H
 #define MAILOPT_SCOPE_H
 
@@ -22,7 +22,11 @@
  * - reported: the sentence the opt-in ends in, from the last full stop,
  *   question or exclamation mark, semicolon or blank line, must hold no
  *   words that report another's question or offer ("you asked whether",
- *   "fragen Sie, ob", "mi ha chiesto se").
+ *   "fragen Sie, ob", "mi ha chiesto se");
+ * - told: the clause must hold no words that tell the writer's own past
+ *   ("acepté que cedieran mis datos": consent given then, not asked
+ *   now). An opt-out is checked for them too, in its sentence
+ *   (scope_told).
  */
 #define SCOPE_REACH	400	/* bytes before an opt-in's end looked at, at most */
 
@@ -31,14 +35,16 @@ enum scope_words {
 	SCOPE_NEGATION,
 	SCOPE_CONJUNCTION,
 	SCOPE_REPORTED,
+	SCOPE_TOLD,
 	SCOPE_WORDS
 };
-/* The keywords, by enum scope_words: "negation", "conjunction", "reported". */
+/* The keywords, by enum scope_words: "negation", "conjunction", "reported", "told". */
 extern const char *const scope_keyword[SCOPE_WORDS];
 
 /* What scope_refused found. */
 #define SCOPE_NEGATED	1	/* a negation in the opt-in's clause */
 #define SCOPE_ASKED	2	/* another's question or offer in its sentence */
+#define SCOPE_TOLD	3	/* the writer's own past told in its clause */
 
 struct scope;
 
@@ -58,13 +64,25 @@ int		 scope_check(const char *alt, char *why, size_t whylen);
 /*
  * Whether the opt-in that ends at eo in s (s is at least eo bytes long)
  * is no wish of the writer's, by the words of the languages of langs
- * (bit i: language i). Returns SCOPE_NEGATED or SCOPE_ASKED and sets
- * *cs to the start of the clause or sentence read; 0 when neither (or
- * the words did not compile, said once, or a match failed: an opt-in
- * is then left as read).
+ * (bit i: language i). Returns SCOPE_NEGATED, SCOPE_ASKED or
+ * SCOPE_TOLD and sets *cs to the start of the clause or sentence read;
+ * 0 when none (or the words did not compile, said once, or a match
+ * failed: an opt-in is then left as read).
  */
 int		 scope_refused(struct scope *sc, const char *s, size_t eo,
 		    unsigned long langs, size_t *cs);
+
+/*
+ * Whether the opt-out at s[so..eo) is told as the writer's past ("les
+ * pedí que no pasaran mis datos a sus socios", "ich hatte Sie gebeten,
+ * mir keine Kataloge mehr zu schicken"): a told word from the start of
+ * the sentence so is in (at most SCOPE_REACH bytes back) to eo, or,
+ * when the match runs across the end of a sentence (a rule that reads
+ * the story and the wish after it), in its last sentence. Returns
+ * SCOPE_TOLD and sets *cs to where it read from, or 0.
+ */
+int		 scope_told(struct scope *sc, const char *s, size_t so,
+		    size_t eo, unsigned long langs, size_t *cs);
 
 /*
  * Whether s[at] is inside a quotation opened before it in its

@@ -17,6 +17,7 @@ define NEG  (?:nicht|kein\w*)
 negation    {NEG}|nie
 conjunction aber|und
 reported    (?:Sie\s+fragen|fragen\s+Sie),?\s+ob
+told        (?:ich|wir)\s+(?:habe|hatte)\s+(?:\w+\s+){0,6}?gebeten
 
 de-optin-again  optin-email   body  /\bwieder\s+an(?:melden)?\b/i
 de-optout-kat   optout-postal body  /\bkeine\s+kataloge\s+mehr\b/i
@@ -45,7 +46,7 @@ is "$(winner "$R" "$M")" "de-optin-again (optin-email) lang de" "an opt-in with 
 mkproven "$M" "Newsletter" "Bitte melden Sie mich nicht wieder an."
 is "$(winner "$R" "$M")" "refusal (ignore) lang de" "under a negation in its clause it is a refusal"
 like "$(cat "$T/explain")" "MATCH de-optin-again" "explain shows the opt-in that matched"
-like "$(cat "$T/explain")" 'MATCH refusal                          ignore             41-de.rules:9 on body' \
+like "$(cat "$T/explain")" 'MATCH refusal                          ignore             41-de.rules:10 on body' \
     "and the refusal, at the opt-in rule's line"
 like "$(cat "$T/explain")" 'matched "Bitte melden Sie mich nicht wieder an"' "with the clause read"
 
@@ -77,6 +78,17 @@ like "$(cat "$T/explain")" 'matched "Sie fragen, ob ich mich wieder anmelden"' \
 mkproven "$M" "Newsletter" "Sie fragen, ob alles gut ankam. Ja, und bitte melden Sie mich wieder an."
 is "$(winner "$R" "$M")" "de-optin-again (optin-email) lang de" \
     "a question reported in another sentence leaves the wish as it is"
+mkproven "$M" "Katalog" "Ich hatte Sie gebeten, mir keine Kataloge mehr zu schicken."
+is "$(winner "$R" "$M")" "told (review) lang de" \
+    "an opt-out told as the writer's past is a story: alone, it goes to a person"
+like "$(cat "$T/explain")" 'matched "Ich hatte Sie gebeten, mir keine Kataloge mehr"' \
+    "explain shows the story read, from the start of its clause"
+mkproven "$M" "Katalog" "Ich hatte Sie gebeten, mir keine Kataloge mehr zu schicken. Also nochmals: keine Kataloge mehr!"
+is "$(winner "$R" "$M")" "de-optout-kat (optout-postal) lang de" \
+    "the rule reads on after a story: the wish that follows counts"
+mkproven "$M" "Katalog" "Zu meiner Bitte von gestern: keine Kataloge mehr."
+is "$(winner "$R" "$M")" "de-optout-kat (optout-postal) lang de" "an opt-out with no told word is a wish"
+
 mkproven "$M" "Newsletter" "Sie fragen, ob ich mich wieder anmelden will. Ja, bitte melden Sie mich wieder an."
 is "$(winner "$R" "$M")" "de-optin-again (optin-email) lang de" \
     "after a refused match the rule reads on: the writer's own wish that follows counts"
@@ -143,5 +155,14 @@ for i in 1 2; do
 	mv "$MD/cur/"* "$MD/new/" 2>/dev/null
 	for f in "$MD/new/"*; do mv "$f" "${f%%:*}"; done
 done
+
+# an opt-out told as the writer's past, with no wish after it: a person
+# reads it (it may be an opt-out not honoured), no flag changes
+rm -f "$MD/new/"*
+mkproven "$MD/new/6.M6P1.es" "Mis datos" "Hace un tiempo les pedí que no pasaran mis datos a sus socios. Sigo recibiendo ofertas de ellos."
+exits 0 "sweep of an opt-out told as history" mo sweep --json "$MD"
+like "$(cat "$T/out")" '"outcome":"queued"' "it is queued for a person"
+like "$(cat "$T/out")" '"rule":"told"' "as a story told"
+is "$(flags karin.meyer@meyer-labor.example)" "false false false" "no flag changed"
 
 done_testing
