@@ -634,6 +634,42 @@ past(const struct text *t, size_t so, size_t eo)
 	return at < t->len ? at : 0;
 }
 
+/*
+ * Put in r->ord the order the rules read a message of these counts of
+ * each language's common words: the rules of no language (the guards
+ * of 00-ignore.rules) first, then each language's, the language with
+ * the most words first, and ties in the files' order, each language's
+ * rules in their own order. A Portuguese message that some Spanish
+ * words let the Spanish rules read is read by the Portuguese rules
+ * first; a text too short to tell is read in the files' order.
+ */
+static void
+order(struct rules *r, const unsigned counts[LANGID_MAX])
+{
+	size_t at[LANGID_MAX + 2] = { 0 };
+	int rank[LANGID_MAX], by[LANGID_MAX];
+
+	for (int i = 0; i < r->nlang; i++) {
+		int k = i;
+
+		/* by count, most first; stable, so a tie keeps the files' order */
+		while (k > 0 && counts[by[k - 1]] < counts[i]) {
+			by[k] = by[k - 1];
+			k--;
+		}
+		by[k] = i;
+	}
+	for (int k = 0; k < r->nlang; k++)
+		rank[by[k]] = k + 1;
+	/* a counting sort by rank (0: no language), stable */
+	for (size_t i = 0; i < r->n; i++)
+		at[r->v[i].langno < 0 ? 1 : rank[r->v[i].langno] + 1]++;
+	for (int k = 1; k <= r->nlang + 1; k++)
+		at[k] += at[k - 1];
+	for (size_t i = 0; i < r->n; i++)
+		r->ord[at[r->v[i].langno < 0 ? 0 : rank[r->v[i].langno]]++] = i;
+}
+
 /* What rules_classify reads of one message, looked up once. */
 struct reading {
 	const struct message *m;
@@ -701,12 +737,12 @@ field_match(const struct rules *r, struct rule *ru, const struct field *f,
 }
 
 /*
- * Whether the opt-in h, read by rule from, comes with a wish to stop
- * something it does not touch ("please sign me up for the newsletter
- * again, but no more paper catalogues"): a rule after it that stops a
- * channel of none of h's flags, at other words than h's, and not in a
- * quotation the writer cites. Then *stop is that rule's hit. Only the
- * rules after it are asked: those before did not match at all.
+ * Whether the opt-in h, read by the rule at from of r->ord, comes with a
+ * wish to stop something it does not touch ("please sign me up for the
+ * newsletter again, but no more paper catalogues"): a rule after it
+ * that stops a channel of none of h's flags, at other words than h's,
+ * and not in a quotation the writer cites. Then *stop is that rule's
+ * hit. Only the rules after it are asked: those before did not match.
  */
 static int
 opposed(const struct rules *r, size_t from, const struct reading *rd,
@@ -714,8 +750,8 @@ opposed(const struct rules *r, size_t from, const struct reading *rd,
 {
 	const unsigned flags = action_flags(h->action);
 
-	for (size_t i = from + 1; i < r->n; i++) {
-		struct rule *ru = &r->v[i];
+	for (size_t k = from + 1; k < r->n; k++) {
+		struct rule *ru = &r->v[r->ord[k]];
 
 		if (action_flags(ru->action) == 0 ||
 		    action_is_optin(ru->action) ||
@@ -760,6 +796,7 @@ rules_classify(const struct rules *r, const struct message *m,
 	struct rule_hit refused = { .action = ACTION_IGNORE };
 
 	rd.on = readers(r, &rd.subject, &rd.body, counts, &rd.written);
+	order(rw, counts);
 	rw->ready[0] = rw->ready[1] = 0;
 	rw->sum_s[0] = rd.subject.s;
 	rw->sum_len[0] = rd.subject.len;
@@ -769,8 +806,8 @@ rules_classify(const struct rules *r, const struct message *m,
 	rw->ticks = 0;
 	rw->deadline_ns = r->limit_ns ? cpu_ns() + r->limit_ns : 0;
 	pcre2_set_callout(rw->mctx, keep_time, rw);
-	for (size_t i = 0; i < r->n; i++) {
-		struct rule *ru = &r->v[i];
+	for (size_t k = 0; k < r->n; k++) {
+		struct rule *ru = &r->v[r->ord[k]];
 		struct rule_hit h = { .id = ru->id, .action = ru->action,
 		    .file = ru->file, .line = ru->line, .lang = ru->lang };
 		struct rule_hit stop;
@@ -822,7 +859,7 @@ rules_classify(const struct rules *r, const struct message *m,
 		if (h.where == NULL)
 			continue;
 		/* an opt-in beside a stop of something else: a person sorts it out */
-		if (action_is_optin(h.action) && !opposed(r, i, &rd, &h, &stop)) {
+		if (action_is_optin(h.action) && !opposed(r, k, &rd, &h, &stop)) {
 			if (r->over)
 				break;	/* not read to the end: a person reads it */
 		} else if (action_is_optin(h.action)) {

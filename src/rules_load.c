@@ -109,6 +109,7 @@ matcher_free(struct rules *r)
 	pcre2_match_data_free(r->md);
 	pcre2_jit_stack_free(r->jit);
 	free(r->scratch);
+	free(r->ord);
 	pcre2_match_context_free(r->mctx);
 	textsum_free(r->sum[0]);
 	textsum_free(r->sum[1]);
@@ -1379,6 +1380,7 @@ make_matcher(struct rules *rs)
 	pcre2_jit_stack_assign(rs->mctx, NULL, rs->jit);
 	rs->sum[0] = textsum_new();
 	rs->sum[1] = textsum_new();
+	rs->ord = xcalloc(rs->n ? rs->n : 1, sizeof *rs->ord);
 	return 0;
 }
 
@@ -1416,6 +1418,7 @@ rules_clone(const struct rules *r, struct rules **out)
 	c->md = NULL;
 	c->scratch = NULL;
 	c->scratchcap = 0;
+	c->ord = NULL;
 	c->sum[0] = c->sum[1] = NULL;
 	c->ready[0] = c->ready[1] = 0;
 	if ((rc = make_matcher(c)) != 0) {

@@ -194,6 +194,12 @@ struct rules {
 	pcre2_match_context *mctx;
 	pcre2_jit_stack	*jit;
 	pcre2_match_data *md;
+	/*
+	 * The indexes of v in the order they read a message, n of them:
+	 * the rules of no language first, then each language's, the one
+	 * the message has most common words of first (rules_classify).
+	 */
+	size_t		*ord;
 	/* the trigrams of a message's subject (0) and body (1), made when first wanted */
 	struct textsum	*sum[2];
 	int		 ready[2];

@@ -225,6 +225,7 @@ scope_refused(struct scope *sc, const char *s, size_t eo,
 {
 	size_t lo = eo > SCOPE_REACH ? eo - SCOPE_REACH : 0;
 	size_t e = eo, clause, sentence;
+	int ahead;
 
 	if (ready(sc) == -1)
 		return 0;
@@ -241,6 +242,12 @@ scope_refused(struct scope *sc, const char *s, size_t eo,
 		e--;
 	if (e > lo && e < eo && is_end((unsigned char)s[e - 1]))
 		return 0;
+	/*
+	 * Likewise one that takes in the end of its clause ("I unsubscribed
+	 * by mistake - ", "abbestellt, "): it read the story to reach the
+	 * wish after it, so the story's words do not make it one.
+	 */
+	ahead = e > lo && e < eo && strchr(",:-", s[e - 1]) != NULL;
 	while (e > lo && is_trailing((unsigned char)s[e - 1]))
 		e--;
 	clause = lo;
@@ -263,7 +270,7 @@ scope_refused(struct scope *sc, const char *s, size_t eo,
 		*cs = sentence;
 		return SCOPE_ASKED;
 	}
-	if (words_in(sc, SCOPE_TOLD, langs, s, clause, e)) {
+	if (!ahead && words_in(sc, SCOPE_TOLD, langs, s, clause, e)) {
 		*cs = clause;
 		return SCOPE_TOLD;
 	}

@@ -166,6 +166,29 @@ printf 'lang xx\nwords the e-mail\n' > "$T/lw/01-w.rules"
 exits 65 "a word with a hyphen: rules check fails" mo --rules "$T/lw" rules check
 like "$(cat "$T/err")" "01-w.rules:2: 'e-mail' is not one word of letters" "a word with a hyphen: the error names file, line and word"
 
+# --- the language a text is most written in reads it first ---
+mkdir -p "$T/ord"
+cat > "$T/ord/43-es.rules" <<'EOF'
+lang es
+words el los las y es por para con una que del
+es-cat  optin-postal  body  /\bcat[aá]logo\b/i
+EOF
+cat > "$T/ord/46-pt.rules" <<'EOF'
+lang pt
+words o os um uma não que para com por obrigado
+pt-cat  optin-postal  body  /\bcat[aá]logo\b/i
+EOF
+mkmsg "Catálogo" "Por favor, voltem a enviar o catálogo para a morada de sempre, obrigado."
+exits 0 "rules explain, a Portuguese text some Spanish rules read" mo --rules "$T/ord" rules explain "$T/msg.eml"
+like "$(cat "$T/out")" "languages: es 2, pt 4" "both languages read it"
+like "$(cat "$T/out")" "winner: pt-cat (optin-postal) lang pt" "the Portuguese rules read it first"
+mkmsg "Catálogo" "Por favor, vuelvan a enviar el catálogo a la dirección de siempre, que es la misma."
+exits 0 "rules explain, a Spanish text" mo --rules "$T/ord" rules explain "$T/msg.eml"
+like "$(cat "$T/out")" "winner: es-cat (optin-postal) lang es" "the Spanish rules read a Spanish text first"
+mkmsg "Catálogo" "catálogo"
+exits 0 "rules explain, a text too short to tell" mo --rules "$T/ord" rules explain "$T/msg.eml"
+like "$(cat "$T/out")" "winner: es-cat (optin-postal) lang es" "a tie keeps the files' order"
+
 # --- quote- lines: the markers that cut what the writer did not write ---
 mkdir -p "$T/q"
 cat > "$T/q/50-pl.rules" <<'EOF'

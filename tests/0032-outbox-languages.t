@@ -39,8 +39,9 @@ for case in "de jonas.weber@weber-mess.example Guten Tag" \
 	like "$(body "$addr")" "$*" "$lang: the confirmation is in that language"
 done
 
-# "stop emailing me" is read by a German rule (the files read a short
-# text in their order) but has only English words: answered in English
+# "Newsletter stop please" is read by a German rule (the English rules,
+# read first, have no phrasing of it) but has only English words:
+# answered in English
 is "$(mo rules explain "$L/en-short.eml" | sed -n 's/^winner: //p')" \
     "de-concept-optout-email (optout-email) lang de, answered in en" \
     "rules explain names the language it is answered in"

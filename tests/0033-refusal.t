@@ -17,12 +17,14 @@ define NEG  (?:nicht|kein\w*)
 negation    {NEG}|nie
 conjunction aber|und
 reported    (?:Sie\s+fragen|fragen\s+Sie),?\s+ob
-told        (?:ich|wir)\s+(?:habe|hatte)\s+(?:\w+\s+){0,6}?gebeten
+told        (?:ich|wir)\s+(?:habe|hatte)\s+(?:\w+\s+){0,6}?(?:gebeten|abbestellt)
 
 de-optin-again  optin-email   body  /\bwieder\s+an(?:melden)?\b/i
 de-optout-kat   optout-postal body  /\bkeine\s+kataloge\s+mehr\b/i
 # reads the wish by looking ahead, past the end of its sentence
 de-optin-told   optin-postal  body  /\bich\s+hatte\s+(?:\w+\s+){1,3}abbestellt\.\s(?=[^.]*\bwieder\b)/i
+# the same, to the end of its clause
+de-optin-told-clause  optin-email  body  /\bich\s+hatte\s+(?:\w+\s+){1,3}abbestellt\s+-\s(?=[^.]*\bwieder\b)/i
 EOF
 cat > "$R/43-es.rules" <<'EOF'
 lang es
@@ -86,6 +88,9 @@ like "$(cat "$T/explain")" 'matched "Ich hatte Sie gebeten, mir keine Kataloge m
 mkproven "$M" "Katalog" "Ich hatte Sie gebeten, mir keine Kataloge mehr zu schicken. Also nochmals: keine Kataloge mehr!"
 is "$(winner "$R" "$M")" "de-optout-kat (optout-postal) lang de" \
     "the rule reads on after a story: the wish that follows counts"
+mkproven "$M" "Newsletter" "Ich hatte den Newsletter abbestellt - bitte doch wieder."
+is "$(winner "$R" "$M")" "de-optin-told-clause (optin-email) lang de" \
+    "an opt-in that reads the story to the end of its clause, to reach the wish after it, is not one"
 mkproven "$M" "Katalog" "Zu meiner Bitte von gestern: keine Kataloge mehr."
 is "$(winner "$R" "$M")" "de-optout-kat (optout-postal) lang de" "an opt-out with no told word is a wish"
 
