@@ -28,7 +28,7 @@ pcre2_code *regex_compile(const char *src, uint32_t opts, char *why,
  * (PCRE2_ERROR_CALLOUT) is not. Returns pcre2_match's code.
  */
 int	 regex_match(const pcre2_code *re, const char *s, size_t n,
-	    size_t start, uint32_t opts, pcre2_match_data *md, pcre2_match_context *mctx,
-	    int jitted);
+	    size_t start, uint32_t opts, pcre2_match_data *md,
+	    pcre2_match_context *mctx, int jitted);
 
 #endif

@@ -576,13 +576,14 @@ rules_languages(const struct rules *r, const struct message *m,
 }
 
 /*
- * Whether the opt-in h, a match ending at eo in t, is no wish of the
+ * Whether the request h, a match at so..eo in t, is no wish of the
  * writer's (scope.h), by the words of a language the text may be
- * written in: negated in its clause ("do not sign me up again", id
- * RULES_REFUSAL_ID) or another's question in its sentence ("you asked
- * whether I'd like to opt back in", RULES_REPORTED_ID). Then the first
- * such is kept in *refused (action ignore, its text the clause or
- * sentence) and traced after the opt-in it stops.
+ * written in: an opt-in negated in its clause ("do not sign me up
+ * again", id RULES_REFUSAL_ID) or another's question in its sentence
+ * ("you asked whether I'd like to opt back in", RULES_REPORTED_ID), or
+ * any request told as the writer's past (RULES_TOLD_ID). Then the first
+ * such is kept in *refused (action ignore, review when told; its text
+ * the clause or sentence) and traced after the request it stops.
  */
 static int
 refuses(const struct rules *r, const struct text *t, size_t so, size_t eo,
@@ -668,6 +669,14 @@ order(struct rules *r, const unsigned counts[LANGID_MAX])
 		at[k] += at[k - 1];
 	for (size_t i = 0; i < r->n; i++)
 		r->ord[at[r->v[i].langno < 0 ? 0 : rank[r->v[i].langno]]++] = i;
+}
+
+/* The hit of rule ru, matched nowhere yet. */
+static struct rule_hit
+hit_of(const struct rule *ru)
+{
+	return (struct rule_hit){ .id = ru->id, .action = ru->action,
+	    .file = ru->file, .line = ru->line, .lang = ru->lang };
 }
 
 /* What rules_classify reads of one message, looked up once. */
@@ -770,10 +779,10 @@ opposed(const struct rules *r, size_t from, const struct reading *rd,
 			    strcmp(h->where, f->where) == 0 &&
 			    t.s + so < h->text + h->textlen && h->text < t.s + eo))
 				continue;
-			*stop = (struct rule_hit){ .id = ru->id,
-			    .action = ru->action, .where = f->where,
-			    .file = ru->file, .line = ru->line, .lang = ru->lang,
-			    .text = t.s + so, .textlen = eo - so };
+			*stop = hit_of(ru);
+			stop->where = f->where;
+			stop->text = t.s + so;
+			stop->textlen = eo - so;
 			return 1;
 		}
 	}
@@ -808,9 +817,7 @@ rules_classify(const struct rules *r, const struct message *m,
 	pcre2_set_callout(rw->mctx, keep_time, rw);
 	for (size_t k = 0; k < r->n; k++) {
 		struct rule *ru = &r->v[r->ord[k]];
-		struct rule_hit h = { .id = ru->id, .action = ru->action,
-		    .file = ru->file, .line = ru->line, .lang = ru->lang };
-		struct rule_hit stop;
+		struct rule_hit h = hit_of(ru), stop;
 		const char *error = NULL;
 		int negated = 0;
 
@@ -859,10 +866,7 @@ rules_classify(const struct rules *r, const struct message *m,
 		if (h.where == NULL)
 			continue;
 		/* an opt-in beside a stop of something else: a person sorts it out */
-		if (action_is_optin(h.action) && !opposed(r, k, &rd, &h, &stop)) {
-			if (r->over)
-				break;	/* not read to the end: a person reads it */
-		} else if (action_is_optin(h.action)) {
+		if (action_is_optin(h.action) && opposed(r, k, &rd, &h, &stop)) {
 			if (trace)
 				trace(arg, &stop, 1, NULL);
 			h.id = RULES_MIXED_ID;
@@ -870,7 +874,8 @@ rules_classify(const struct rules *r, const struct message *m,
 			h.branch_line = 0;
 			if (trace)
 				trace(arg, &h, 1, NULL);
-		}
+		} else if (action_is_optin(h.action) && r->over)
+			break;	/* not read to the end: a person reads it */
 		h.reply_lang = reply_lang(r, counts, h.lang);
 		*hit = h;
 		return 1;

@@ -103,8 +103,8 @@ typedef void (*rules_trace_fn)(void *arg, const struct rule_hit *rule,
  * whose sentence reports another's question or offer ("you asked
  * whether I'd like to opt back in"). The rule reads on after it, as
  * the writer's own wish may follow ("..., yes, sign me up again"); then
- * the rules after it are tried, and
- * when none matches, *hit is RULES_REFUSAL_ID or RULES_REPORTED_ID,
+ * the rules after it are tried, and when none matches, *hit is
+ * RULES_REFUSAL_ID or RULES_REPORTED_ID,
  * action ignore, with the opt-in rule's file, line and field, its text
  * the clause or sentence read; 1 is returned. trace sees the opt-in
  * match, then the refusal.

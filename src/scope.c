@@ -219,19 +219,29 @@ words_in(struct scope *sc, int k, unsigned long langs, const char *s,
 	return 0;
 }
 
+/*
+ * Where a look back from at in s starts: SCOPE_REACH bytes before it,
+ * at a character's start, never inside one.
+ */
+static size_t
+reach_back(const char *s, size_t at)
+{
+	size_t lo = at > SCOPE_REACH ? at - SCOPE_REACH : 0;
+
+	while (lo < at && ((unsigned char)s[lo] & 0xc0) == 0x80)
+		lo++;
+	return lo;
+}
+
 int
 scope_refused(struct scope *sc, const char *s, size_t eo,
     unsigned long langs, size_t *cs)
 {
-	size_t lo = eo > SCOPE_REACH ? eo - SCOPE_REACH : 0;
-	size_t e = eo, clause, sentence;
+	size_t lo = reach_back(s, eo), e = eo, clause, sentence;
 	int ahead;
 
 	if (ready(sc) == -1)
 		return 0;
-	/* from a character's start: never inside one */
-	while (lo < eo && ((unsigned char)s[lo] & 0xc0) == 0x80)
-		lo++;
 	/*
 	 * A match that takes in the end of its sentence (". ") is a rule
 	 * that read what comes after it by looking ahead, such as a wish
@@ -281,14 +291,12 @@ int
 scope_told(struct scope *sc, const char *s, size_t so, size_t eo,
     unsigned long langs, size_t *cs)
 {
-	size_t lo = so > SCOPE_REACH ? so - SCOPE_REACH : 0, e = eo, clause;
+	size_t lo = reach_back(s, so), e = eo, clause;
 
 	if (ready(sc) == -1 || eo < so)
 		return 0;
 	while (e > so && is_trailing((unsigned char)s[e - 1]))
 		e--;
-	while (lo < so && ((unsigned char)s[lo] & 0xc0) == 0x80)
-		lo++;
 	clause = lo;
 	if (last_end(sc, sc->sentence, s, lo, so, &clause) == -1)
 		return 0;
@@ -327,7 +335,7 @@ int
 scope_quoted(const char *s, size_t at)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = at > SCOPE_REACH ? at - SCOPE_REACH : 0, k;
+	size_t i = reach_back(s, at), k;
 	int open = 0;
 
 	/* from the paragraph's start: a blank line closes every quotation */

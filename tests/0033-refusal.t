@@ -41,74 +41,73 @@ EOF
 exits 0 "rule files with negation and conjunction lines load" \
     mo --rules "$R" rules check
 
-M="$T/m.eml"
-mkproven "$M" "Newsletter" "Bitte melden Sie mich wieder an."
-is "$(winner "$R" "$M")" "de-optin-again (optin-email) lang de" "an opt-in with no negation is read"
+read_as "$R" "Newsletter" "Bitte melden Sie mich wieder an." \
+    "de-optin-again (optin-email) lang de" "an opt-in with no negation is read"
 
-mkproven "$M" "Newsletter" "Bitte melden Sie mich nicht wieder an."
-is "$(winner "$R" "$M")" "refusal (ignore) lang de" "under a negation in its clause it is a refusal"
+read_as "$R" "Newsletter" "Bitte melden Sie mich nicht wieder an." \
+    "refusal (ignore) lang de" "under a negation in its clause it is a refusal"
 like "$(cat "$T/explain")" "MATCH de-optin-again" "explain shows the opt-in that matched"
 like "$(cat "$T/explain")" 'MATCH refusal                          ignore             41-de.rules:10 on body' \
     "and the refusal, at the opt-in rule's line"
 like "$(cat "$T/explain")" 'matched "Bitte melden Sie mich nicht wieder an"' "with the clause read"
 
-mkproven "$M" "Newsletter" "Bitte melden Sie mich auf keinen Fall wieder an."
-is "$(winner "$R" "$M")" "refusal (ignore) lang de" "a negation given by a name ({NEG}) counts"
+read_as "$R" "Newsletter" "Bitte melden Sie mich auf keinen Fall wieder an." \
+    "refusal (ignore) lang de" "a negation given by a name ({NEG}) counts"
 
-mkproven "$M" "Newsletter" "Ich bekomme keine Mails mehr, bitte melden Sie mich wieder an."
-is "$(winner "$R" "$M")" "de-optin-again (optin-email) lang de" "a negation before a comma is another clause"
+read_as "$R" "Newsletter" "Ich bekomme keine Mails mehr, bitte melden Sie mich wieder an." \
+    "de-optin-again (optin-email) lang de" "a negation before a comma is another clause"
 
-mkproven "$M" "Newsletter" "Ich bekomme keine Mails mehr und melde mich wieder an"
-is "$(winner "$R" "$M")" "de-optin-again (optin-email) lang de" "so is one before a conjunction"
+read_as "$R" "Newsletter" "Ich bekomme keine Mails mehr und melde mich wieder an" \
+    "de-optin-again (optin-email) lang de" "so is one before a conjunction"
 
-mkproven "$M" "Newsletter" "Ich bekomme keine Mails mehr 😕 melde mich wieder an"
-is "$(winner "$R" "$M")" "de-optin-again (optin-email) lang de" "and one before an emoji"
+read_as "$R" "Newsletter" "Ich bekomme keine Mails mehr 😕 melde mich wieder an" \
+    "de-optin-again (optin-email) lang de" "and one before an emoji"
 
-mkproven "$M" "Katalog" "Bitte melden Sie mich nicht wieder an, und keine Kataloge mehr."
-is "$(winner "$R" "$M")" "de-optout-kat (optout-postal) lang de" \
+read_as "$R" "Katalog" "Bitte melden Sie mich nicht wieder an, und keine Kataloge mehr." \
+    "de-optout-kat (optout-postal) lang de" \
     "a refused opt-in leaves the message to the rules after it"
 
-mkproven "$M" "Katalog" "Ich hatte den Katalog abbestellt. Nun bitte doch wieder, nicht nur online."
-is "$(winner "$R" "$M")" "de-optin-told (optin-postal) lang de" \
+read_as "$R" "Katalog" "Ich hatte den Katalog abbestellt. Nun bitte doch wieder, nicht nur online." \
+    "de-optin-told (optin-postal) lang de" \
     "a match that ends with its sentence read on by looking ahead: not checked"
 
-mkproven "$M" "Newsletter" "Sie fragen, ob ich mich wieder anmelden will. Nein danke."
-is "$(winner "$R" "$M")" "reported (ignore) lang de" \
+read_as "$R" "Newsletter" "Sie fragen, ob ich mich wieder anmelden will. Nein danke." \
+    "reported (ignore) lang de" \
     "an opt-in in a sentence that reports our question is no wish of the writer's"
 like "$(cat "$T/explain")" 'matched "Sie fragen, ob ich mich wieder anmelden"' \
     "explain shows the sentence read"
-mkproven "$M" "Newsletter" "Sie fragen, ob alles gut ankam. Ja, und bitte melden Sie mich wieder an."
-is "$(winner "$R" "$M")" "de-optin-again (optin-email) lang de" \
+read_as "$R" "Newsletter" "Sie fragen, ob alles gut ankam. Ja, und bitte melden Sie mich wieder an." \
+    "de-optin-again (optin-email) lang de" \
     "a question reported in another sentence leaves the wish as it is"
-mkproven "$M" "Katalog" "Ich hatte Sie gebeten, mir keine Kataloge mehr zu schicken."
-is "$(winner "$R" "$M")" "told (review) lang de" \
+read_as "$R" "Katalog" "Ich hatte Sie gebeten, mir keine Kataloge mehr zu schicken." \
+    "told (review) lang de" \
     "an opt-out told as the writer's past is a story: alone, it goes to a person"
 like "$(cat "$T/explain")" 'matched "Ich hatte Sie gebeten, mir keine Kataloge mehr"' \
     "explain shows the story read, from the start of its clause"
-mkproven "$M" "Katalog" "Ich hatte Sie gebeten, mir keine Kataloge mehr zu schicken. Also nochmals: keine Kataloge mehr!"
-is "$(winner "$R" "$M")" "de-optout-kat (optout-postal) lang de" \
+read_as "$R" "Katalog" "Ich hatte Sie gebeten, mir keine Kataloge mehr zu schicken. Also nochmals: keine Kataloge mehr!" \
+    "de-optout-kat (optout-postal) lang de" \
     "the rule reads on after a story: the wish that follows counts"
-mkproven "$M" "Newsletter" "Ich hatte den Newsletter abbestellt - bitte doch wieder."
-is "$(winner "$R" "$M")" "de-optin-told-clause (optin-email) lang de" \
+read_as "$R" "Newsletter" "Ich hatte den Newsletter abbestellt - bitte doch wieder." \
+    "de-optin-told-clause (optin-email) lang de" \
     "an opt-in that reads the story to the end of its clause, to reach the wish after it, is not one"
-mkproven "$M" "Katalog" "Zu meiner Bitte von gestern: keine Kataloge mehr."
-is "$(winner "$R" "$M")" "de-optout-kat (optout-postal) lang de" "an opt-out with no told word is a wish"
+read_as "$R" "Katalog" "Zu meiner Bitte von gestern: keine Kataloge mehr." \
+    "de-optout-kat (optout-postal) lang de" "an opt-out with no told word is a wish"
 
-mkproven "$M" "Newsletter" "Sie fragen, ob ich mich wieder anmelden will. Ja, bitte melden Sie mich wieder an."
-is "$(winner "$R" "$M")" "de-optin-again (optin-email) lang de" \
+read_as "$R" "Newsletter" "Sie fragen, ob ich mich wieder anmelden will. Ja, bitte melden Sie mich wieder an." \
+    "de-optin-again (optin-email) lang de" \
     "after a refused match the rule reads on: the writer's own wish that follows counts"
 like "$(cat "$T/explain")" 'matched "wieder an"' "explain shows the match read on"
-mkproven "$M" "Newsletter" "In Ihrem Brief vom 4. März fragen Sie, ob ich mich wieder anmelden möchte"
-is "$(winner "$R" "$M")" "reported (ignore) lang de" \
+read_as "$R" "Newsletter" "In Ihrem Brief vom 4. März fragen Sie, ob ich mich wieder anmelden möchte" \
+    "reported (ignore) lang de" \
     "the full stop of an ordinal ends no sentence"
 
 # the languages the text may be written in: "no" negates in Spanish,
 # and is "in the" in Portuguese
-mkproven "$M" "Re: newsletter" "No, gracias, no me reactiven la suscripción."
-is "$(winner "$R" "$M")" "refusal (ignore) lang pt" \
+read_as "$R" "Re: newsletter" "No, gracias, no me reactiven la suscripción." \
+    "refusal (ignore) lang pt" \
     "a short text: a negation of any language counts, so another language's opt-in does not read it"
-mkproven "$M" "newsletter" "Olá, cliquei no link errado e quero que reativem a minha newsletter para a minha caixa, obrigado."
-is "$(winner "$R" "$M")" "pt-optin-back (optin-all) lang pt" \
+read_as "$R" "newsletter" "Olá, cliquei no link errado e quero que reativem a minha newsletter para a minha caixa, obrigado." \
+    "pt-optin-back (optin-all) lang pt" \
     "a text plainly in one language: another language's negation is no word of it"
 
 bad() { # NAME WANT DESC, the file on stdin

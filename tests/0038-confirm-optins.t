@@ -24,16 +24,15 @@ like "$(grep en-loose-optin "$T/show")" "	optin-postal/confirm	" \
 unlike "$(grep en-loose-optout "$T/show")" "/confirm" "  not an opt-out below it"
 unlike "$(grep en-optin-signup "$T/show")" "/confirm" "  nor an opt-in above it"
 
-M="$T/m.eml"
-mkproven "$M" "catalogue" "Please send me the catalogue by post again."
-is "$(winner "$R" "$M")" "en-loose-optin (review) lang en" \
+read_as "$R" "catalogue" "Please send me the catalogue by post again." \
+    "en-loose-optin (review) lang en" \
     "an opt-in read below the line is review, under the rule that read it"
-mkproven "$M" "catalogue" "Please do not send me the catalogue again."
-is "$(winner "$R" "$M")" "refusal (ignore) lang en" "  a refusal there is still a refusal"
-mkproven "$M" "catalogue" "No more catalogues, please."
-is "$(winner "$R" "$M")" "en-loose-optout (optout-postal) lang en" "  an opt-out there is an opt-out"
-mkproven "$M" "newsletter" "Please sign me up again."
-is "$(winner "$R" "$M")" "en-optin-signup (optin-email) lang en" "an opt-in above the line is an opt-in"
+read_as "$R" "catalogue" "Please do not send me the catalogue again." \
+    "refusal (ignore) lang en" "  a refusal there is still a refusal"
+read_as "$R" "catalogue" "No more catalogues, please." \
+    "en-loose-optout (optout-postal) lang en" "  an opt-out there is an opt-out"
+read_as "$R" "newsletter" "Please sign me up again." \
+    "en-optin-signup (optin-email) lang en" "an opt-in above the line is an opt-in"
 
 mkdir -p "$T/bad"
 printf 'lang en\nconfirm-optins now\n' > "$T/bad/10-x.rules"

@@ -22,42 +22,36 @@ en-optout-over  optout-postal     body  /\bthe\s+newsletter\s+again\s+and\s+the\
 EOF2
 exits 0 "the rules load" mo --rules "$R" rules check
 
-# reads BODY WANT DESC: Karin Meyer's message of BODY is read by $R as WANT
-reads() {
-	mkproven "$T/m.eml" "Newsletter" "$1"
-	is "$(winner "$R" "$T/m.eml")" "$2" "$3"
-}
-
-reads "Please send me the newsletter again." \
+read_as "$R" "Newsletter" "Please send me the newsletter again." \
     "en-optin-news (optin-email) lang en" "an opt-in alone is read as such"
 
-reads "Please send me the newsletter again, but no more catalogues." \
+read_as "$R" "Newsletter" "Please send me the newsletter again, but no more catalogues." \
     "mixed (review) lang en" "an opt-in beside a stop of another channel is a mix"
 like "$(cat "$T/explain")" "MATCH en-optin-news" "explain shows the opt-in"
 like "$(cat "$T/explain")" 'matched "no more catalogues"' "and the stop beside it"
 like "$(cat "$T/explain")" 'MATCH mixed                            review             50-en.rules:4 on body' \
     "then the mix, at the opt-in rule's line"
 
-reads "No more catalogues. Otherwise: the newsletter again, please." \
+read_as "$R" "Newsletter" "No more catalogues. Otherwise: the newsletter again, please." \
     "mixed (review) lang en" "in either order"
 
-reads "Please send me the newsletter again. No partner offers." \
+read_as "$R" "Newsletter" "Please send me the newsletter again. No partner offers." \
     "mixed (review) lang en" "a stop of third parties beside an e-mail opt-in is a mix too"
 
-reads "Last year I wrote no more newsletters. Now I'd like the newsletter again." \
+read_as "$R" "Newsletter" "Last year I wrote no more newsletters. Now I'd like the newsletter again." \
     "en-optin-news (optin-email) lang en" \
     "a stop of the opt-in's own channel is the past it undoes, no mix"
 
-reads "Could I have the newsletter again and the catalogues as before?" \
+read_as "$R" "Newsletter" "Could I have the newsletter again and the catalogues as before?" \
     "en-optin-news (optin-email) lang en" \
     "a stop read in the opt-in's own words is no second wish"
 
-reads 'I ticked "no partner offers" on your form. Please send the newsletter again.' \
+read_as "$R" "Newsletter" 'I ticked "no partner offers" on your form. Please send the newsletter again.' \
     "en-optin-news (optin-email) lang en" \
     "a stop in quotation marks is what the writer cites, no mix"
-reads 'I ticked «no more catalogues» by mistake, so: the newsletter again?' \
+read_as "$R" "Newsletter" 'I ticked «no more catalogues» by mistake, so: the newsletter again?' \
     "en-optin-news (optin-email) lang en" "guillemets quote too"
-reads 'My form said "newsletter". Please send the newsletter again, but no more catalogues.' \
+read_as "$R" "Newsletter" 'My form said "newsletter". Please send the newsletter again, but no more catalogues.' \
     "mixed (review) lang en" "a quotation closed before the stop quotes nothing of it"
 
 # --- end to end, with the shipped rules ------------------------------

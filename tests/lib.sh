@@ -145,6 +145,15 @@ winner() {
 	sed -n 's/^winner: //p' "$T/explain"
 }
 
+# read_as RULES SUBJECT BODY WANT DESC: Karin Meyer's message of SUBJECT
+# and BODY (mkproven, as $T/m.eml) is read by the rules of the directory
+# RULES as WANT, the winner line of rules explain; the whole explanation
+# is in $T/explain.
+read_as() {
+	mkproven "$T/m.eml" "$2" "$3"
+	is "$(winner "$1" "$T/m.eml")" "$4" "$5"
+}
+
 # mksendmail: $T/sendmail, a sendmail that takes the mail and drops it.
 mksendmail() {
 	printf '#!/bin/sh\ncat > /dev/null\n' > "$T/sendmail"
