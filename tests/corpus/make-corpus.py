@@ -754,7 +754,7 @@ case(E, "flowed-no-more-catalogues", "optout-postal", "Catalogues",
 case(E, "signature-with-unsubscribe", "-", "Calibration certificate",
      "Does the NW-520 come with a calibration certificate?\n\nTom", who=0, client="webmail",
      sig="Tom Hughes | Hughes Print Ltd\nOur own newsletter: reply \"unsubscribe\" to leave it.")
-case(E, "never-signed-up", "review", "Stop",
+case(E, "never-signed-up", "optout-email", "Stop",
      "I never signed up for this. Stop emailing me.", who=5, client="gmail")
 case(E, "new-postal-address", "review", "Change of address",
      "Hello,\n\nwe have moved. Our new postal address is 12 Dock Street, Bristol BS1 4RW.\n\nSarah",
