@@ -6,26 +6,18 @@
 . "$srcdir/tests/lib.sh"
 R="$srcdir/rules"
 
-# action_as SUBJECT BODY WANT DESC: the shipped rules read Karin Meyer's
-# message as the action WANT (none when nothing matched).
-action_as() {
-	mkproven "$T/m.eml" "$1" "$2"
-	got=$(winner "$R" "$T/m.eml" | sed -n 's/^[^ ]* (\([a-z-]*\)).*/\1/p')
-	is "${got:-none}" "$3" "$4"
-}
-
-action_as "Stop" "I never signed up for this. Stop emailing me." \
+acts_as "$R" "Stop" "I never signed up for this. Stop emailing me." \
     optout-email "never signed up, with a stop: the stop"
-action_as "Your mail" "I never signed up for this. How did you get my address?" \
+acts_as "$R" "Your mail" "I never signed up for this. How did you get my address?" \
     review "never signed up, alone: a person"
-action_as "Datenschutz" "Der Weitergabe meiner Daten an Partnerunternehmen für deren Werbung widerspreche ich hiermit (Art. 21 Abs. 2 DSGVO). Newsletter und Katalog möchte ich weiter bekommen." \
+acts_as "$R" "Datenschutz" "Der Weitergabe meiner Daten an Partnerunternehmen für deren Werbung widerspreche ich hiermit (Art. 21 Abs. 2 DSGVO). Newsletter und Katalog möchte ich weiter bekommen." \
     optout-thirdparty "an objection citing the DSGVO: the third-party opt-out"
-action_as "Anfrage" "Bitte teilen Sie mir gemäß DSGVO mit, welche Daten Sie über mich gespeichert haben." \
+acts_as "$R" "Anfrage" "Bitte teilen Sie mir gemäß DSGVO mit, welche Daten Sie über mich gespeichert haben." \
     review "an access request under the DSGVO: a person"
-action_as "Revoca consenso" "$(printf 'Buongiorno,\nrevoco il consenso alla comunicazione dei miei dati personali a società terze e partner per le loro finalità promozionali.\nCordiali saluti\nFrancesca De Luca\n\nInformativa privacy ai sensi del Regolamento UE 2016/679 disponibile sul nostro sito.')" \
+acts_as "$R" "Revoca consenso" "$(printf 'Buongiorno,\nrevoco il consenso alla comunicazione dei miei dati personali a società terze e partner per le loro finalità promozionali.\nCordiali saluti\nFrancesca De Luca\n\nInformativa privacy ai sensi del Regolamento UE 2016/679 disponibile sul nostro sito.')" \
     optout-thirdparty "a withdrawn consent signed with a notice citing the GDPR: the opt-out"
-action_as "Opposition" "J'exerce par la présente mon droit d'opposition à la transmission de mes coordonnées à vos partenaires commerciaux." \
+acts_as "$R" "Opposition" "J'exerce par la présente mon droit d'opposition à la transmission de mes coordonnées à vos partenaires commerciaux." \
     optout-thirdparty "the right to object named, for the partners: the third-party opt-out"
-action_as "RGPD" "Conformément au RGPD, merci de m'indiquer l'origine de mes données." \
+acts_as "$R" "RGPD" "Conformément au RGPD, merci de m'indiquer l'origine de mes données." \
     review "the RGPD named with no request: a person"
 done_testing

@@ -5,20 +5,12 @@
 . "$srcdir/tests/lib.sh"
 R="$srcdir/rules"
 
-# action_as SUBJECT BODY WANT DESC: the shipped rules read Karin Meyer's
-# message as the action WANT (none when nothing matched).
-action_as() {
-	mkproven "$T/m.eml" "$1" "$2"
-	got=$(winner "$R" "$T/m.eml" | sed -n 's/^[^ ]* (\([a-z-]*\)).*/\1/p')
-	is "${got:-none}" "$3" "$4"
-}
-
-action_as "Neue Anschrift ab 1. Juni" "$(printf 'Sehr geehrte Damen und Herren,\n\nwir ziehen in neue Räume. Bitte schicken Sie Katalog und Post ab dann an:\n\nBauer Laborbau GmbH\nGewerbepark Süd 9\n86899 Landsberg\n\nMartina Bauer')" \
+acts_as "$R" "Neue Anschrift ab 1. Juni" "$(printf 'Sehr geehrte Damen und Herren,\n\nwir ziehen in neue Räume. Bitte schicken Sie Katalog und Post ab dann an:\n\nBauer Laborbau GmbH\nGewerbepark Süd 9\n86899 Landsberg\n\nMartina Bauer')" \
     review "German: the new address as the subject"
-action_as "Nieuw e-mailadres" "Willen jullie de nieuwsbrief voortaan naar ilse@example.nl sturen? Mijn oude adres verdwijnt." \
+acts_as "$R" "Nieuw e-mailadres" "Willen jullie de nieuwsbrief voortaan naar ilse@example.nl sturen? Mijn oude adres verdwijnt." \
     review "Dutch: the new e-mail address as the subject"
-action_as "Change of address" "Please note our new office: 12 Dock Street, Bristol BS1 4RW." \
+acts_as "$R" "Change of address" "Please note our new office: 12 Dock Street, Bristol BS1 4RW." \
     review "English: change of address as the subject"
-action_as "Neue Lieferadresse für Auftrag 4711" "Bitte liefern Sie Auftrag 4711 an unser Lager in Kamen." \
+acts_as "$R" "Neue Lieferadresse für Auftrag 4711" "Bitte liefern Sie Auftrag 4711 an unser Lager in Kamen." \
     none "a delivery address for an order: sales'"
 done_testing

@@ -154,6 +154,14 @@ read_as() {
 	is "$(winner "$1" "$T/m.eml")" "$4" "$5"
 }
 
+# acts_as RULES SUBJECT BODY WANT DESC: as read_as, but WANT is only the
+# action of the winner (none when no rule matched), whichever rule it is.
+acts_as() {
+	mkproven "$T/m.eml" "$2" "$3"
+	got=$(winner "$1" "$T/m.eml" | sed -n 's/^[^ ]* (\([a-z-]*\)).*/\1/p')
+	is "${got:-none}" "$4" "$5"
+}
+
 # mksendmail: $T/sendmail, a sendmail that takes the mail and drops it.
 mksendmail() {
 	printf '#!/bin/sh\ncat > /dev/null\n' > "$T/sendmail"
