@@ -789,6 +789,101 @@ opposed(const struct rules *r, size_t from, const struct reading *rd,
 	return 0;
 }
 
+/*
+ * Whether the text between a and b (inside one text) ends a sentence: a
+ * full stop, question or exclamation mark before white space or the
+ * end, or a blank line.
+ */
+static int
+sentence_ends(const char *a, const char *b)
+{
+	for (const char *p = a; p < b; p++) {
+		if ((*p == '.' || *p == '!' || *p == '?') &&
+		    (p + 1 == b || p[1] == ' ' || p[1] == '\n' ||
+		    p[1] == '\r' || p[1] == '\t'))
+			return 1;
+		if (*p == '\n') {
+			const char *q = p + 1;
+
+			while (q < b && (*q == ' ' || *q == '\t' || *q == '\r'))
+				q++;
+			if (q < b && *q == '\n')
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Whether the opt-out h, read by the rule at from of r->ord, is one of
+ * several stops the writer lists in one sentence ("no more e-mails, no
+ * catalogues, and do not pass my address on"): the rules after it that
+ * stop one other channel, in the same field and sentence, at other
+ * words, not quoted nor told as the past. Then h's action becomes the
+ * one for all the channels stopped, when there is one (e-mail and post:
+ * marketing; all three: all); each stop beside it is traced.
+ */
+static int
+widened(const struct rules *r, size_t from, const struct reading *rd,
+    struct rule_hit *h, rules_trace_fn trace, void *arg)
+{
+	unsigned got = action_flags(h->action);
+	enum action wide;
+
+	if (action_is_optin(h->action) || got == 0 || got == FLAG_ALL ||
+	    h->text == NULL)
+		return 0;
+	for (size_t k = from + 1; k < r->n && got != FLAG_ALL; k++) {
+		struct rule *ru = &r->v[r->ord[k]];
+		const unsigned f = action_flags(ru->action);
+
+		/* one channel named: several, or none, were read above */
+		if (f == 0 || (f & (f - 1)) != 0 || action_is_optin(ru->action) ||
+		    (f & ~got) == 0 || !reads(ru, rd))
+			continue;
+		for (size_t j = 0; j < ru->nfields; j++) {
+			const struct field *fd = &ru->fields[j];
+			struct rule_hit it = hit_of(ru), no = { 0 };
+			PCRE2_SIZE so = 0, eo = 0;
+			struct text t;
+			const char *a, *b;
+
+			if (fd->kind == FIELD_HEADER ||
+			    strcmp(h->where, fd->where) != 0 ||
+			    field_match(r, ru, fd, rd, 0, &t, &so, &eo) < 0 ||
+			    so > eo || eo > t.len ||
+			    h->text < t.s || h->text > t.s + t.len)
+				continue;
+			if (scope_quoted(t.s, so) ||
+			    (t.s + so < h->text + h->textlen &&
+			    h->text < t.s + eo) ||
+			    refuses(r, &t, so, eo, rd->written, &it, &no, NULL,
+			    NULL))
+				continue;
+			/* the words between the two stops */
+			a = t.s + so < h->text ? t.s + eo : h->text + h->textlen;
+			b = t.s + so < h->text ? h->text : t.s + so;
+			if (a < b && sentence_ends(a, b))
+				continue;
+			got |= f;
+			if (trace) {
+				it.where = fd->where;
+				it.text = t.s + so;
+				it.textlen = eo - so;
+				trace(arg, &it, 1, NULL);
+			}
+			break;
+		}
+	}
+	wide = got == FLAG_ALL ? ACTION_OPTOUT_ALL :
+	    got == (FLAG_EMAIL | FLAG_POSTAL) ? ACTION_OPTOUT_MARKETING :
+	    ACTION_NONE;
+	if (wide == ACTION_NONE || wide == h->action)
+		return 0;
+	h->action = wide;
+	return 1;
+}
+
 int
 rules_classify(const struct rules *r, const struct message *m,
     struct rule_hit *hit, rules_trace_fn trace, void *arg)
@@ -876,6 +971,8 @@ rules_classify(const struct rules *r, const struct message *m,
 				trace(arg, &h, 1, NULL);
 		} else if (action_is_optin(h.action) && r->over)
 			break;	/* not read to the end: a person reads it */
+		else
+			(void)widened(r, k, &rd, &h, trace, arg);
 		h.reply_lang = reply_lang(r, counts, h.lang);
 		*hit = h;
 		return 1;
