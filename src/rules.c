@@ -580,7 +580,8 @@ rules_languages(const struct rules *r, const struct message *m,
  * writer's (scope.h), by the words of a language the text may be
  * written in: an opt-in negated in its clause ("do not sign me up
  * again", id RULES_REFUSAL_ID) or another's question in its sentence
- * ("you asked whether I'd like to opt back in", RULES_REPORTED_ID), or
+ * ("you asked whether I'd like to opt back in") or in quotation marks
+ * (cited: RULES_REPORTED_ID), or
  * any request told as the writer's past (RULES_TOLD_ID). Then the first
  * such is kept in *refused (action ignore, review when told; its text
  * the clause or sentence) and traced after the request it stops.
@@ -594,8 +595,16 @@ refuses(const struct rules *r, const struct text *t, size_t so, size_t eo,
 	size_t cs;
 	int kind;
 
-	if (action_is_optin(h->action))
-		kind = scope_refused(r->scope, t->s, eo, langs, &cs);
+	/*
+	 * An opt-in inside quotation marks is cited, a form's or our own
+	 * words; one that reads on past them reads the writer's too.
+	 */
+	if (action_is_optin(h->action) && scope_quoted(t->s, so) &&
+	    scope_quoted(t->s, eo)) {
+		kind = SCOPE_ASKED;
+		cs = so;
+	} else if (action_is_optin(h->action))
+		kind = scope_refused(r->scope, t->s, t->len, eo, langs, &cs);
 	else
 		kind = scope_told(r->scope, t->s, so, eo, langs, &cs);
 	if (kind == 0)

@@ -233,8 +233,83 @@ reach_back(const char *s, size_t at)
 	return lo;
 }
 
+/*
+ * Where the word that ends before at starts, skipping the blanks
+ * before at; lo when there is none after lo.
+ */
+static size_t
+word_before(const char *s, size_t lo, size_t at)
+{
+	while (at > lo && is_blank((unsigned char)s[at - 1]))
+		at--;
+	while (at > lo && !is_blank((unsigned char)s[at - 1]) &&
+	    s[at - 1] != ',')
+		at--;
+	return at;
+}
+
+/*
+ * Whether the clauses before clause, set off from it by commas, end in a
+ * negation whose verb the opt-in's clause completes: "we do not, for
+ * the foreseeable future, wish to be reinstated", "nous ne souhaitons
+ * pas, compte tenu de ..., être réinscrits". The negation must be one of
+ * the last two words of a clause of more words, so that an answer
+ * standing alone ("No, please sign me up again") is not one. Sets *cs to
+ * the start of that clause.
+ */
+static int
+negated_before(struct scope *sc, unsigned long langs, const char *s,
+    size_t lo, size_t clause, size_t *cs)
+{
+	for (int hops = 0; hops < 2; hops++) {
+		size_t comma = clause, start = lo, w1, w2;
+
+		while (comma > lo && is_blank((unsigned char)s[comma - 1]))
+			comma--;
+		if (comma == lo || s[comma - 1] != ',')
+			return 0;
+		comma--;
+		/* an insertion may hold a conjunction: only commas part it */
+		if (last_end(sc, sc->clause, s, lo, comma, &start) == -1)
+			return 0;
+		w1 = word_before(s, start, comma);
+		w2 = word_before(s, start, w1);
+		if (w2 > start && word_before(s, start, w2) < w2 &&
+		    words_in(sc, SCOPE_NEGATION, langs, s, w2, comma)) {
+			*cs = start;
+			return 1;
+		}
+		clause = start;
+	}
+	return 0;
+}
+
+/*
+ * Whether the opt-in's sentence, from e, is a question answered in the
+ * next with a negation first: "Wieder in den Verteiler aufnehmen? Nein
+ * danke.", "Put me back on the list? No thanks."
+ */
+static int
+answered_no(struct scope *sc, unsigned long langs, const char *s,
+    size_t e, size_t len)
+{
+	size_t i = e, w;
+
+	while (i < len && i - e < 200 && !is_end((unsigned char)s[i]) &&
+	    !(s[i] == '\n' && i + 1 < len && s[i + 1] == '\n'))
+		i++;
+	if (i >= len || s[i] != '?')
+		return 0;
+	while (i < len && (s[i] == '?' || is_blank((unsigned char)s[i])))
+		i++;
+	for (w = i; w < len && !is_blank((unsigned char)s[w]) &&
+	    s[w] != ',' && s[w] != '.' && s[w] != '!'; w++)
+		;
+	return w > i && words_in(sc, SCOPE_NEGATION, langs, s, i, w);
+}
+
 int
-scope_refused(struct scope *sc, const char *s, size_t eo,
+scope_refused(struct scope *sc, const char *s, size_t len, size_t eo,
     unsigned long langs, size_t *cs)
 {
 	size_t lo = reach_back(s, eo), e = eo, clause, sentence;
@@ -270,6 +345,12 @@ scope_refused(struct scope *sc, const char *s, size_t eo,
 		    &clause) == -1)
 			return 0;
 	if (words_in(sc, SCOPE_NEGATION, langs, s, clause, e)) {
+		*cs = clause;
+		return SCOPE_NEGATED;
+	}
+	if (negated_before(sc, langs, s, lo, clause, cs))
+		return SCOPE_NEGATED;
+	if (answered_no(sc, langs, s, eo, len)) {
 		*cs = clause;
 		return SCOPE_NEGATED;
 	}

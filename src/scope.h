@@ -62,15 +62,18 @@ void		 scope_free(struct scope *sc);
 int		 scope_check(const char *alt, char *why, size_t whylen);
 
 /*
- * Whether the opt-in that ends at eo in s (s is at least eo bytes long)
- * is no wish of the writer's, by the words of the languages of langs
- * (bit i: language i). Returns SCOPE_NEGATED, SCOPE_ASKED or
- * SCOPE_TOLD and sets *cs to the start of the clause or sentence read;
- * 0 when none (or the words did not compile, said once, or a match
- * failed: an opt-in is then left as read).
+ * Whether the opt-in that ends at eo in s[0..len) is no wish of the
+ * writer's, by the words of the languages of langs (bit i: language i):
+ * a negation in its clause, or ending the clauses set off before it by
+ * commas, or answering it as a question; another's question or offer
+ * in its sentence; the writer's past in its clause. Returns
+ * SCOPE_NEGATED, SCOPE_ASKED or SCOPE_TOLD and sets *cs to the start of
+ * the clause or sentence read; 0 when none (or the words did not
+ * compile, said once, or a match failed: an opt-in is then left as
+ * read).
  */
-int		 scope_refused(struct scope *sc, const char *s, size_t eo,
-		    unsigned long langs, size_t *cs);
+int		 scope_refused(struct scope *sc, const char *s, size_t len,
+		    size_t eo, unsigned long langs, size_t *cs);
 
 /*
  * Whether the opt-out at s[so..eo) is told as the writer's past ("les

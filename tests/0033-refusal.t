@@ -14,7 +14,7 @@ lang de
 words der die das und ist nicht ich sie wir bitte mich mir den
 
 define NEG  (?:nicht|kein\w*)
-negation    {NEG}|nie
+negation    {NEG}|nie|nein
 conjunction aber|und
 reported    (?:Sie\s+fragen|fragen\s+Sie),?\s+ob
 told        (?:ich|wir)\s+(?:habe|hatte)\s+(?:\w+\s+){0,6}?(?:gebeten|abbestellt)
@@ -62,6 +62,21 @@ read_as "$R" "Newsletter" "Ich bekomme keine Mails mehr und melde mich wieder an
 
 read_as "$R" "Newsletter" "Ich bekomme keine Mails mehr 😕 melde mich wieder an" \
     "de-optin-again (optin-email) lang de" "and one before an emoji"
+
+read_as "$R" "Newsletter" "Ich werde mich nicht, wie Sie vorschlagen, wieder anmelden." \
+    "refusal (ignore) lang de" "a negation ending the clause before an insertion set off by commas counts"
+
+read_as "$R" "Newsletter" "Nein, bitte melden Sie mich wieder an." \
+    "de-optin-again (optin-email) lang de" "a negation standing alone before a comma does not"
+
+read_as "$R" "Newsletter" "Wieder anmelden? Nein danke." \
+    "refusal (ignore) lang de" "a question answered with a negation is a refusal"
+
+read_as "$R" "Newsletter" "Wieder anmelden? Ja, gern." \
+    "de-optin-again (optin-email) lang de" "one answered yes is a wish"
+
+read_as "$R" "Newsletter" 'Ihr Link „jetzt wieder anmelden“ führt ins Leere.' \
+    "reported (ignore) lang de" "an opt-in inside quotation marks is cited, not a wish"
 
 read_as "$R" "Katalog" "Bitte melden Sie mich nicht wieder an, und keine Kataloge mehr." \
     "de-optout-kat (optout-postal) lang de" \
