@@ -921,9 +921,9 @@ rules_classify(const struct rules *r, const struct message *m,
 	pcre2_set_callout(rw->mctx, keep_time, rw);
 	for (size_t k = 0; k < r->n; k++) {
 		struct rule *ru = &r->v[r->ord[k]];
-		struct rule_hit h = hit_of(ru), stop;
+		struct rule_hit h = hit_of(ru), stop, topic = { 0 };
 		const char *error = NULL;
-		int negated = 0;
+		int negated = 0, negated_before = 0;
 
 		if (!reads(ru, &rd))
 			continue;
@@ -958,7 +958,24 @@ rules_classify(const struct rules *r, const struct message *m,
 				pcre2_get_error_message(rc, errbuf, sizeof errbuf);
 				error = (const char *)errbuf;
 			}
+			/*
+			 * A subject names a topic ("Carta sobre reativação da
+			 * subscrição"): an opt-in read there is read in the
+			 * body too, which may refuse it.
+			 */
+			if (h.where != NULL && f->kind == FIELD_SUBJECT &&
+			    action_is_optin(ru->action) && j + 1 < ru->nfields) {
+				topic = h;
+				negated_before = negated;
+				h.where = NULL;
+			}
 		}
+		/* the body refused what the subject named, and wished none of it */
+		if (topic.where != NULL && h.where == NULL &&
+		    !(negated && !negated_before))
+			h = topic;
+		else if (topic.where != NULL && h.where != NULL)
+			h = topic;
 		/* a rule that matched before the time ran out stands */
 		if (r->over && h.where == NULL)
 			break;

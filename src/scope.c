@@ -15,8 +15,12 @@
 #define FLAGS	(PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | \
 		 PCRE2_MATCH_INVALID_UTF)
 
-/* a language's words, matched whole */
-#define WORD_OPEN	"(?<!\\w)(?:"
+/*
+ * A language's words, matched whole, and not as a part of an address
+ * ("jonas@example.no", "www.example.no"): after a dot or an at sign
+ * that follows a letter, a word is a domain's.
+ */
+#define WORD_OPEN	"(?<!\\w)(?<!\\w[.@])(?:"
 #define WORD_CLOSE	")(?!\\w)"
 
 const char *const scope_keyword[SCOPE_WORDS] = {
@@ -305,7 +309,24 @@ answered_no(struct scope *sc, unsigned long langs, const char *s,
 	for (w = i; w < len && !is_blank((unsigned char)s[w]) &&
 	    s[w] != ',' && s[w] != '.' && s[w] != '!'; w++)
 		;
-	return w > i && words_in(sc, SCOPE_NEGATION, langs, s, i, w);
+	if (w == i || !words_in(sc, SCOPE_NEGATION, langs, s, i, w))
+		return 0;
+	/*
+	 * An answer is the negation alone or with one word ("No.", "No,
+	 * I don't", "Nein danke."), not a sentence it opens ("Couldn't
+	 * find a sign-up box").
+	 */
+	for (int words = 0;; words++) {
+		while (w < len && (s[w] == ' ' || s[w] == '\t'))
+			w++;
+		if (w >= len || memchr(",.!;:?\r\n", s[w], 8) != NULL)
+			return 1;
+		if (words == 1)
+			return 0;
+		while (w < len && !is_blank((unsigned char)s[w]) &&
+		    memchr(",.!;:?\r", s[w], 7) == NULL)
+			w++;
+	}
 }
 
 int

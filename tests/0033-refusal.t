@@ -75,6 +75,12 @@ read_as "$R" "Newsletter" "Wieder anmelden? Nein danke." \
 read_as "$R" "Newsletter" "Wieder anmelden? Ja, gern." \
     "de-optin-again (optin-email) lang de" "one answered yes is a wish"
 
+read_as "$R" "Newsletter" "Können Sie mich wieder anmelden? Nicht jeder Link bei Ihnen funktioniert." \
+    "de-optin-again (optin-email) lang de" "a sentence a negation opens is no answer"
+
+read_as "$R" "Newsletter" "Bitte melden Sie anna@nie.example wieder an." \
+    "de-optin-again (optin-email) lang de" "a negation word inside an address is none"
+
 read_as "$R" "Newsletter" 'Ihr Link „jetzt wieder anmelden“ führt ins Leere.' \
     "reported (ignore) lang de" "an opt-in inside quotation marks is cited, not a wish"
 

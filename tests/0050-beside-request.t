@@ -2,7 +2,8 @@
 # A question beside a request does not hold the request back: the
 # data-protection law named, the right to object, "I never signed up"
 # are read after the requests of their language, so a stop that comes
-# with them is applied; alone they go to a person (review).
+# with them is applied; alone they go to a person (review). Nor does a
+# subject, which names a topic, decide an opt-in the body refuses.
 . "$srcdir/tests/lib.sh"
 R="$srcdir/rules"
 
@@ -20,4 +21,8 @@ acts_as "$R" "Opposition" "J'exerce par la présente mon droit d'opposition à l
     optout-thirdparty "the right to object named, for the partners: the third-party opt-out"
 acts_as "$R" "RGPD" "Conformément au RGPD, merci de m'indiquer l'origine de mes données." \
     review "the RGPD named with no request: a person"
+acts_as "$R" "Carta sobre reativação da subscrição" "Recebi a vossa carta a convidar-me a reativar a subscrição do catálogo. Não pretendo reativar nada." \
+    ignore "a subject naming an opt-in the body refuses: no change"
+acts_as "$R" "Newsletter sign-up" "Hello, please add jonas.berg@example.no to your email newsletter. Regards, Jonas" \
+    optin-email "a subject naming an opt-in the body asks for: the opt-in"
 done_testing
