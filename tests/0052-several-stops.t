@@ -19,4 +19,6 @@ mo --rules "$R" rules explain "$T/m.eml" > "$T/explain" 2>&1
 is "$(grep -c '^  MATCH' "$T/explain")" 3 "explain shows the two stops read beside the first"
 like "$(cat "$T/explain")" "winner: de-optout-thirdparty (optout-all)" \
     "and the rule that read the first, with the action for all three"
+acts_as "$R" "Preferences" "I'd like to withdraw every marketing permission I've given you: the e-newsletter, the paper catalogue, and the partner offers." \
+    optout-all "a wish to withdraw every channel is no wish to get them back"
 done_testing
