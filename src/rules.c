@@ -970,11 +970,12 @@ rules_classify(const struct rules *r, const struct message *m,
 				h.where = NULL;
 			}
 		}
-		/* the body refused what the subject named, and wished none of it */
-		if (topic.where != NULL && h.where == NULL &&
-		    !(negated && !negated_before))
-			h = topic;
-		else if (topic.where != NULL && h.where != NULL)
+		/*
+		 * The subject's opt-in stands unless the body refused it and
+		 * wished none of it (a refusal there sets negated).
+		 */
+		if (topic.where != NULL &&
+		    (h.where != NULL || negated == negated_before))
 			h = topic;
 		/* a rule that matched before the time ran out stands */
 		if (r->over && h.where == NULL)
